@@ -1,0 +1,3 @@
+from painref.cli import main
+
+main()

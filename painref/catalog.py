@@ -1,0 +1,259 @@
+"""Locate catalog layers, read and check them, merge them, and answer queries.
+
+Nothing here prints; every failure a user can cause is a PainrefError.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from painref import vocab
+from painref.errors import Ambiguous, Candidate, CatalogError, NotFound, Problem, UsageProblem
+from painref.match import Matcher, normalise
+from painref.model import Condition, Link, Procedure, Source
+from painref.validate import Layer, check_layer
+from painref.yamlread import read_text
+
+BUNDLED_NAME = "procedures.yaml"
+MAX_CATALOG_BYTES = 50 * 1024 * 1024
+
+
+def bundled_catalog_path() -> Path:
+    """The catalog shipped inside the package (or, in a source checkout, data/)."""
+    packaged = resources.files("painref") / "data" / BUNDLED_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "data" / BUNDLED_NAME
+
+
+def read_layer(path: Path) -> Layer:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            problem = Problem(name, 1, 1, "PR008",
+                              f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}")
+            raise CatalogError([problem])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError([Problem(name, 1, 1, "PR009",
+                                    f"cannot read the catalog: {exc.strerror or exc}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CatalogError([Problem(name, line, column, "PR008",
+                                    "the catalog is not valid UTF-8 text")]) from None
+    return check_layer(read_text(text, name))
+
+
+def open_catalog(paths: Sequence[Path] = (), bundled: bool = True) -> Catalog:
+    """Read the bundled catalog (unless told not to) and each overlay, in order."""
+    layer_paths = ([bundled_catalog_path()] if bundled else []) + list(paths)
+    return merge([read_layer(path) for path in layer_paths])
+
+
+def merge(layers: Sequence[Layer]) -> Catalog:
+    """Later layers replace earlier entries with the same id; then check every reference."""
+    problems = [problem for layer in layers for problem in layer.doc.problems]
+    sources: dict[str, Source] = {}
+    conditions: dict[str, Condition] = {}
+    procedures: dict[str, Procedure] = {}
+    owner_layer: dict[tuple[str, str], Layer] = {}
+    for layer in layers:
+        for kind, store, records in (("sources", sources, layer.sources),
+                                     ("conditions", conditions, layer.conditions),
+                                     ("procedures", procedures, layer.procedures)):
+            for record_id, record in records.items():
+                store[record_id] = record  # type: ignore[assignment]
+                owner_layer[(kind, record_id)] = layer
+    known = {"source": sources, "condition": conditions, "procedure": procedures}
+    for (kind, record_id), layer in owner_layer.items():
+        for ref in layer.refs.get((kind, record_id), []):
+            if ref.target not in known[ref.kind]:
+                choices = list(known[ref.kind])
+                hint = _close(ref.target, choices)
+                ref.doc.problem(ref.path, "PR016",
+                                f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})")
+    stored_pairs: dict[frozenset[str], str] = {}
+    for procedure in procedures.values():
+        layer = owner_layer[("procedures", procedure.id)]
+        for index, link in enumerate(procedure.related):
+            pair = frozenset((procedure.id, link.id))
+            if pair in stored_pairs and stored_pairs[pair] != procedure.id:
+                path = (*layer.paths[("procedures", procedure.id)], "related", index)
+                layer.doc.problem(path, "PR020",
+                                  f"the link between {procedure.id!r} and {link.id!r} is "
+                                  f"already stored on {stored_pairs[pair]!r}; store it once "
+                                  f"(in procedure {procedure.id!r})")
+            stored_pairs.setdefault(pair, procedure.id)
+    problems = [problem for layer in layers for problem in layer.doc.problems]
+    if problems:
+        raise CatalogError(sorted(set(problems), key=lambda p: (p.file, p.line, p.column)))
+    return Catalog(sources, conditions, _with_links_both_ways(procedures))
+
+
+def _close(target: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(target, list(choices), n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def _with_links_both_ways(procedures: Mapping[str, Procedure]) -> dict[str, Procedure]:
+    links: dict[str, list[Link]] = {procedure_id: [] for procedure_id in procedures}
+    for procedure in procedures.values():
+        for link in procedure.related:
+            links[procedure.id].append(link)
+            inverse = vocab.RELATIONS[link.relation]
+            links[link.id].append(Link(procedure.id, inverse, link.sources))
+    return {procedure_id: dataclasses.replace(procedure, related=tuple(links[procedure_id]))
+            for procedure_id, procedure in procedures.items()}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """`find` filters: values within one option are OR'ed, options are AND'ed."""
+
+    conditions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    max_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    procedure: Procedure
+    matched_conditions: tuple[Condition, ...]
+
+
+class Catalog:
+    def __init__(self, sources: dict[str, Source], conditions: dict[str, Condition],
+                 procedures: dict[str, Procedure]) -> None:
+        self.sources = sources
+        self.conditions = conditions
+        self.procedures = procedures
+        self._procedure_matcher: Matcher | None = None
+        self._condition_matcher: Matcher | None = None
+
+    # Lookup -----------------------------------------------------------------
+
+    def procedure(self, query: str) -> Procedure:
+        if self._procedure_matcher is None:
+            self._procedure_matcher = Matcher(
+                {p.id: (p.name, *p.aliases) for p in self.procedures.values()})
+        names = {p.id: p.name for p in self.procedures.values()}
+        return self.procedures[_resolve(self._procedure_matcher, query, names, "procedure")]
+
+    def condition(self, query: str) -> Condition:
+        if self._condition_matcher is None:
+            self._condition_matcher = Matcher(
+                {c.id: (c.name, *c.aliases) for c in self.conditions.values()})
+        names = {c.id: c.name for c in self.conditions.values()}
+        return self.conditions[_resolve(self._condition_matcher, query, names, "condition")]
+
+    def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
+        return tuple(self.conditions[c] for c in procedure.conditions)
+
+    def sources_of(self, procedure: Procedure) -> tuple[Source, ...]:
+        return tuple(self.sources[s] for s in procedure.source_ids())
+
+    def by_category(self) -> dict[str, list[Procedure]]:
+        groups: dict[str, list[Procedure]] = {category: [] for category in vocab.CATEGORIES}
+        for procedure in sorted(self.procedures.values(), key=lambda p: p.name.casefold()):
+            groups[procedure.category].append(procedure)
+        return {category: items for category, items in groups.items() if items}
+
+    # Find -------------------------------------------------------------------
+
+    def find(self, filters: Filters) -> list[Found]:
+        wanted_conditions = {self.condition(term).id for term in filters.conditions}
+        regions = {_vocab_term(term, vocab.REGIONS, "region") for term in filters.regions}
+        guidance = {_vocab_term(term, vocab.GUIDANCE, "guidance") for term in filters.guidance}
+        categories = {_vocab_term(term, vocab.CATEGORIES, "category")
+                      for term in filters.categories}
+        purposes = {_vocab_term(term, vocab.PURPOSES, "purpose") for term in filters.purposes}
+        medications = [self._medication_term(term) for term in filters.medications]
+        if filters.max_minutes is not None and filters.max_minutes < 0:
+            raise UsageProblem("--max-minutes must be zero or more")
+
+        found = []
+        for procedure in sorted(self.procedures.values(), key=lambda p: p.name.casefold()):
+            matched = tuple(c for c in procedure.conditions if c in wanted_conditions)
+            if wanted_conditions and not matched:
+                continue
+            if regions and not regions.intersection(procedure.regions):
+                continue
+            if guidance and not guidance.intersection(procedure.guidance):
+                continue
+            if categories and procedure.category not in categories:
+                continue
+            if purposes and not purposes.intersection(procedure.purpose):
+                continue
+            if medications and not any(
+                term in normalise(med) for term in medications for med in procedure.medications
+            ):
+                continue
+            if filters.max_minutes is not None and (
+                procedure.duration is None or procedure.duration.max_minutes > filters.max_minutes
+            ):
+                continue
+            shown = matched if wanted_conditions else procedure.conditions
+            found.append(Found(procedure, tuple(self.conditions[c] for c in shown)))
+        return found
+
+    def _medication_term(self, term: str) -> str:
+        key = normalise(term)
+        if not key:
+            raise UsageProblem("--medication needs a word to look for")
+        known = sorted({med for p in self.procedures.values() for med in p.medications})
+        if any(key in normalise(med) for med in known):
+            return key
+        match = Matcher({med: () for med in known}).match(term)
+        options = match.ids or match.suggestions
+        raise NotFound(
+            f"no procedure in the catalog uses {_quote(term)}"
+            + (f"; did you mean: {', '.join(options)}?" if options else ""),
+            tuple(Candidate(option, option) for option in options),
+        )
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown)
+
+
+def _resolve(matcher: Matcher, query: str, names: Mapping[str, str], kind: str) -> str:
+    if not normalise(query):
+        raise UsageProblem(f"give a {kind} name to look up, for example 'kyphoplasty'"
+                           if kind == "procedure" else f"give a {kind} to look up")
+    match = matcher.match(query)
+    if len(match.ids) == 1:
+        return match.ids[0]
+    if match.ids:
+        candidates = tuple(Candidate(i, names[i]) for i in match.ids)
+        listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+        raise Ambiguous(f"{_quote(query)} could mean more than one {kind}: {listing}",
+                        candidates)
+    candidates = tuple(Candidate(i, names[i]) for i in match.suggestions)
+    hint = (f"; did you mean: {', '.join(c.id for c in candidates)}?" if candidates
+            else f"; run 'painref {'list' if kind == 'procedure' else 'find --help'}' "
+                 f"to see what is covered")
+    raise NotFound(f"no {kind} matches {_quote(query)}{hint}", candidates)
+
+
+def _vocab_term(term: str, allowed: Mapping[str, str], what: str) -> str:
+    match = Matcher({key: (label,) for key, label in allowed.items()}).match(term)
+    if len(match.ids) == 1:
+        return match.ids[0]
+    options = match.ids or match.suggestions or tuple(allowed)
+    raise NotFound(f"{_quote(term)} is not a known {what}; choose from: {', '.join(options)}",
+                   tuple(Candidate(option, allowed[option]) for option in options))

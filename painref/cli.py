@@ -1,0 +1,263 @@
+"""The command line: parse options, ask the catalog, hand the result to a renderer.
+
+Every PainrefError ends as one line on stderr (or an {"error": ...} object with
+--json) and its exit code; nothing a user types ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from painref import __version__
+from painref.catalog import Catalog, Filters, open_catalog
+from painref.errors import PainrefError, UsageProblem
+
+app = typer.Typer(
+    name="painref",
+    help="Offline reference for interventional pain-management procedures.\n\n"
+    "Educational reference only, not medical advice.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README for the contract).")]
+
+
+def _catalog() -> Catalog:
+    return open_catalog()
+
+
+def _emit_json(value: Any) -> None:
+    from painref.render.jsonout import dumps
+
+    sys.stdout.write(dumps(value) + "\n")
+
+
+def _emit_rich(build: Any) -> None:
+    """Render for a person: Rich on a terminal, plain text when piped or under NO_COLOR."""
+    from rich.console import Console
+
+    console = Console(highlight=False, emoji=False)
+    styled = console.is_terminal and not os.environ.get("NO_COLOR")
+    if styled:
+        console.print(build(True))
+        return
+    plain = Console(highlight=False, emoji=False, color_system=None, force_terminal=False,
+                    width=console.width)
+    with plain.capture() as captured:
+        plain.print(build(False))
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="Procedure name, alias or id; typos are forgiven.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Show everything about one procedure.
+
+    Example: painref show kyphoplasty
+    """
+    catalog = _catalog()
+    procedure = catalog.procedure(name)
+    if json_output:
+        from painref.render.jsonout import procedure_object
+
+        _emit_json(procedure_object(catalog, procedure))
+        return
+    from painref.render.terminal import procedure_card
+
+    _emit_rich(lambda styled: procedure_card(catalog, procedure, styled))
+
+
+def _parse_fields(values: list[str] | None) -> list[str]:
+    from painref.render.fields import FIELDS
+
+    if not values:
+        return list(FIELDS)
+    chosen: list[str] = []
+    for value in values:
+        for field in value.split(","):
+            field = field.strip().replace("-", "_")
+            if not field:
+                continue
+            if field not in FIELDS:
+                import difflib
+
+                hint = difflib.get_close_matches(field, list(FIELDS), n=1)
+                raise UsageProblem(
+                    f"unknown field {field!r}"
+                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                    + f" (fields: {', '.join(FIELDS)})"
+                )
+            if field not in chosen:
+                chosen.append(field)
+    if not chosen:
+        raise UsageProblem("--fields needs at least one field name")
+    return chosen
+
+
+@app.command()
+def compare(
+    names: Annotated[list[str], typer.Argument(help="Two or more procedures.")],
+    fields: Annotated[
+        list[str] | None,
+        typer.Option("--fields", "-f", help="Rows to show, comma-separated (default: all)."),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Compare two or more procedures side by side.
+
+    Example: painref compare kyphoplasty vertebroplasty --fields duration,risks
+    """
+    chosen = _parse_fields(fields)
+    catalog = _catalog()
+    procedures = []
+    for name in names:
+        procedure = catalog.procedure(name)
+        if procedure not in procedures:
+            procedures.append(procedure)
+    if len(procedures) < 2:
+        raise UsageProblem("compare needs at least two different procedures")
+    if json_output:
+        from painref.render.jsonout import procedure_object
+
+        _emit_json([procedure_object(catalog, p) for p in procedures])
+        return
+    from painref.render.terminal import compare_table
+
+    _emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled))
+
+
+@app.command()
+def find(
+    condition: Annotated[
+        list[str] | None,
+        typer.Option("--condition", "-c", help="A condition, lay term or synonym."),
+    ] = None,
+    region: Annotated[list[str] | None, typer.Option(help="Body region, e.g. lumbar.")] = None,
+    guidance: Annotated[list[str] | None, typer.Option(help="Imaging, e.g. fluoroscopy.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="e.g. nerve-block.")] = None,
+    purpose: Annotated[list[str] | None, typer.Option(help="diagnostic or therapeutic.")] = None,
+    medication: Annotated[list[str] | None, typer.Option(help="e.g. steroid.")] = None,
+    max_minutes: Annotated[
+        int | None, typer.Option(help="Only procedures known to take at most this long.")
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Find procedures by condition and other filters.
+
+    A repeated option means OR; different options mean AND.
+
+    Example: painref find --condition sciatica --guidance fluoroscopy
+    """
+    filters = Filters(
+        conditions=tuple(condition or ()),
+        regions=tuple(region or ()),
+        guidance=tuple(guidance or ()),
+        categories=tuple(category or ()),
+        purposes=tuple(purpose or ()),
+        medications=tuple(medication or ()),
+        max_minutes=max_minutes,
+    )
+    if filters == Filters():
+        raise UsageProblem("give at least one filter, e.g. --condition sciatica "
+                           "(or run 'painref list' to see everything)")
+    catalog = _catalog()
+    found = catalog.find(filters)
+    if json_output:
+        from painref.render.jsonout import procedure_object
+
+        _emit_json([procedure_object(catalog, item.procedure) for item in found])
+        return
+    from painref.render.terminal import found_table
+
+    _emit_rich(lambda styled: found_table(found, styled))
+
+
+@app.command("list")
+def list_procedures(json_output: JsonFlag = False) -> None:
+    """List every procedure, grouped by category.
+
+    Example: painref list
+    """
+    catalog = _catalog()
+    groups = catalog.by_category()
+    if json_output:
+        from painref.render.jsonout import procedure_object
+
+        _emit_json([procedure_object(catalog, p) for items in groups.values() for p in items])
+        return
+    from painref.render.terminal import list_view
+
+    _emit_rich(lambda styled: list_view(groups, styled))
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"painref {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Offline reference for interventional pain-management procedures."""
+
+
+def _report(error: PainrefError, as_json: bool) -> int:
+    if as_json:
+        from painref.render.jsonout import error_object
+
+        _emit_json(error_object(error))
+    else:
+        lines = error.message.splitlines() or [""]
+        prefix = "" if error.exit_code == 3 else "painref: "
+        sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
+    return error.exit_code
+
+
+def run(argv: list[str]) -> int:
+    """Run painref with these arguments and return its exit code."""
+    as_json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+    try:
+        result = app(args=argv, prog_name="painref", standalone_mode=False)
+    except PainrefError as error:
+        return _report(error, as_json)
+    except typer.TyperException as error:
+        message = error.format_message()
+        if type(error).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(message + "\n")
+            return 0
+        usage = UsageProblem(f"{message} (try 'painref --help')")
+        return _report(usage, as_json)
+    except typer.Abort:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    try:
+        code = run(sys.argv[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. `painref list | head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
+
+
+__all__ = ["app", "main", "run"]

@@ -1,0 +1,113 @@
+"""The catalog's records: plain frozen dataclasses, no behaviour beyond lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    file: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A piece of text and the sources that support it."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Duration:
+    min_minutes: int
+    max_minutes: int
+    note: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relief:
+    onset: Fact | None = None
+    lasts: Fact | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation to another procedure, as seen from the procedure that holds it."""
+
+    id: str
+    relation: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    category: str = ""
+    purpose: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    cite: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    summary: Fact | None = None
+    how_it_works: Fact | None = None
+    anesthesia: Fact | None = None
+    setting: Fact | None = None
+    duration: Duration | None = None
+    recovery: Fact | None = None
+    relief: Relief = field(default_factory=Relief)
+    candidacy: tuple[Fact, ...] = ()
+    contraindications: tuple[Fact, ...] = ()
+    risks: tuple[Fact, ...] = ()
+    # Links in both directions, filled in by the catalog.
+    related: tuple[Link, ...] = ()
+
+    def citations(self) -> dict[str, tuple[str, ...]]:
+        """Every cited field, keyed by its path (``summary``, ``risks[0]`` ...)."""
+        cited: dict[str, tuple[str, ...]] = {}
+        for name in ("purpose", "regions", "guidance", "medications", "conditions"):
+            if name in self.cite:
+                cited[name] = self.cite[name]
+        for name in ("summary", "how_it_works", "anesthesia", "setting"):
+            fact = getattr(self, name)
+            if fact is not None:
+                cited[name] = fact.sources
+        if self.duration is not None:
+            cited["duration"] = self.duration.sources
+        if self.recovery is not None:
+            cited["recovery"] = self.recovery.sources
+        if self.relief.onset is not None:
+            cited["relief.onset"] = self.relief.onset.sources
+        if self.relief.lasts is not None:
+            cited["relief.lasts"] = self.relief.lasts.sources
+        for name in ("candidacy", "contraindications", "risks"):
+            for index, fact in enumerate(getattr(self, name)):
+                cited[f"{name}[{index}]"] = fact.sources
+        for index, link in enumerate(self.related):
+            if link.sources:
+                cited[f"related[{index}]"] = link.sources
+        return cited
+
+    def source_ids(self) -> tuple[str, ...]:
+        """All sources this procedure cites, in order of first citation."""
+        seen: dict[str, None] = {}
+        for ids in self.citations().values():
+            for source_id in ids:
+                seen.setdefault(source_id, None)
+        return tuple(seen)

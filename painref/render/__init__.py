@@ -1,0 +1,1 @@
+"""Renderers: pure functions from catalog records to output; they never print."""

@@ -1,0 +1,69 @@
+"""The JSON contract: stable keys in a stable order, null or [] for the unknown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from painref.catalog import Catalog
+from painref.errors import PainrefError
+from painref.model import Fact, Procedure
+
+
+def _text(fact: Fact | None) -> str | None:
+    return fact.text if fact else None
+
+
+def procedure_object(catalog: Catalog, procedure: Procedure) -> dict[str, Any]:
+    duration = procedure.duration
+    return {
+        "id": procedure.id,
+        "name": procedure.name,
+        "aliases": list(procedure.aliases),
+        "category": procedure.category,
+        "purpose": list(procedure.purpose),
+        "regions": list(procedure.regions),
+        "summary": _text(procedure.summary),
+        "how_it_works": _text(procedure.how_it_works),
+        "guidance": list(procedure.guidance),
+        "medications": list(procedure.medications),
+        "anesthesia": _text(procedure.anesthesia),
+        "setting": _text(procedure.setting),
+        "duration": {
+            "min_minutes": duration.min_minutes if duration else None,
+            "max_minutes": duration.max_minutes if duration else None,
+            "note": duration.note if duration else None,
+        },
+        "recovery": _text(procedure.recovery),
+        "relief": {
+            "onset": _text(procedure.relief.onset),
+            "lasts": _text(procedure.relief.lasts),
+        },
+        "conditions": [{"id": c.id, "name": c.name} for c in catalog.conditions_of(procedure)],
+        "candidacy": [fact.text for fact in procedure.candidacy],
+        "contraindications": [fact.text for fact in procedure.contraindications],
+        "risks": [fact.text for fact in procedure.risks],
+        "related": [
+            {"id": link.id, "name": catalog.procedures[link.id].name, "relation": link.relation}
+            for link in procedure.related
+        ],
+        "sources": [
+            {"id": s.id, "title": s.title, "url": s.url, "file": s.file}
+            for s in catalog.sources_of(procedure)
+        ],
+        "citations": {path: list(ids) for path, ids in procedure.citations().items()},
+    }
+
+
+def error_object(error: PainrefError) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": error.code,
+            "message": error.message,
+            "candidates": [{"id": c.id, "name": c.name} for c in error.candidates],
+        }
+    }
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)

@@ -1,0 +1,139 @@
+"""Rich renderables for people. Catalog text always goes in as Text, never as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from painref import vocab
+from painref.catalog import Catalog, Found
+from painref.model import Procedure
+from painref.render.fields import FIELDS, Citations, Line, field_lines
+
+LABEL_STYLE = "bold cyan"
+MISSING_STYLE = "dim italic"
+MARK_STYLE = "dim"
+
+
+def _lines_text(lines: Sequence[Line], citations: Citations) -> Text:
+    if not lines:
+        return Text(vocab.NOT_STATED, style=MISSING_STYLE)
+    text = Text()
+    for index, line in enumerate(lines):
+        if index:
+            text.append("\n")
+        if line.bullet:
+            text.append("• ")
+        text.append(line.text)
+        marks = citations.marks(line.sources)
+        if marks:
+            text.append(" " + marks, style=MARK_STYLE)
+    return text
+
+
+def _sources_text(catalog: Catalog, citations: Citations) -> Text:
+    text = Text()
+    for number, source_id in enumerate(citations.order, start=1):
+        source = catalog.sources[source_id]
+        if number > 1:
+            text.append("\n")
+        text.append(f"[{number}] ", style=MARK_STYLE)
+        text.append(source.title)
+        where = source.url or f"source document {source.file}"
+        text.append(f"\n    {where}", style="dim")
+    return text
+
+
+def _note() -> Text:
+    return Text(vocab.EDUCATIONAL_NOTE, style=MISSING_STYLE)
+
+
+def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> RenderableType:
+    citations = Citations()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
+    grid.add_column(ratio=1)
+    for name, label in FIELDS.items():
+        if name == "category":
+            continue  # shown in the heading
+        grid.add_row(Text(_short_label(label)), _lines_text(field_lines(catalog, procedure, name),
+                                                            citations))
+    grid.add_row(Text("Sources"), _sources_text(catalog, citations))
+
+    heading = Text()
+    heading.append(procedure.name, style="bold")
+    heading.append(f"  ({procedure.id})", style="dim")
+    subtitle = Text(vocab.CATEGORIES[procedure.category], style="italic")
+    if procedure.aliases:
+        subtitle.append(" · also called: " + ", ".join(procedure.aliases), style="dim")
+    if styled:
+        return Group(Panel(Group(subtitle, Text(), grid), title=heading, title_align="left",
+                           box=box.ROUNDED, padding=(0, 1)), _note())
+    return Group(heading, subtitle, Text(), grid, Text(), _note())
+
+
+_SHORT_LABELS = {
+    "Medications and materials": "Medications",
+    "Who should not have it": "Not for",
+}
+
+
+def _short_label(label: str) -> str:
+    return _SHORT_LABELS.get(label, label)
+
+
+def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str],
+                  styled: bool) -> RenderableType:
+    citations = Citations()
+    table = Table(box=box.SIMPLE_HEAD if styled else box.ASCII2, show_lines=True,
+                  header_style="bold", expand=True, pad_edge=False)
+    table.add_column("", style=LABEL_STYLE, no_wrap=True, width=12)
+    for procedure in procedures:
+        table.add_column(Text(procedure.name), ratio=1, overflow="fold")
+    for name in fields:
+        cells = [_lines_text(field_lines(catalog, p, name), citations) for p in procedures]
+        table.add_row(Text(_short_label(FIELDS[name])), *cells)
+    sources = Text("Sources", style="bold")
+    sources.append("\n")
+    sources.append_text(_sources_text(catalog, citations))
+    return Group(table, sources, Text(), _note())
+
+
+def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
+    if not found:
+        return Group(Text("No procedure matches all of those filters.", style=MISSING_STYLE),
+                     _note())
+    table = Table(box=box.SIMPLE_HEAD if styled else box.ASCII2, header_style="bold",
+                  expand=True, pad_edge=False)
+    table.add_column("Procedure", style="bold", ratio=3, overflow="fold")
+    table.add_column("Treats", ratio=3, overflow="fold")
+    table.add_column("What it is", ratio=5, no_wrap=True, overflow="ellipsis")
+    for item in found:
+        procedure = item.procedure
+        name = Text(procedure.name)
+        name.append(f"\n{procedure.id}", style="dim")
+        treats = Text(", ".join(c.name for c in item.matched_conditions) or vocab.NOT_STATED)
+        summary = Text(procedure.summary.text if procedure.summary else vocab.NOT_STATED)
+        table.add_row(name, treats, summary)
+    count = Text(f"{len(found)} procedure{'s' if len(found) != 1 else ''}", style="dim")
+    return Group(table, count, Text(), _note())
+
+
+def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    for category, procedures in groups.items():
+        parts.append(Text(vocab.CATEGORIES[category].capitalize(), style="bold underline"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        for procedure in procedures:
+            grid.add_row(Text(procedure.id), Text(procedure.name))
+        parts.extend([grid, Text()])
+    total = sum(len(items) for items in groups.values())
+    parts.append(Text(f"{total} procedures. Run 'painref show ID' for one of them.", style="dim"))
+    return Group(*parts)

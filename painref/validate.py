@@ -1,0 +1,388 @@
+"""Turn a read YAML document into checked records, collecting every problem.
+
+Problem codes are stable; tests and users may rely on them:
+
+PR001 YAML syntax error          PR013 an id is not kebab-case
+PR002 empty file                 PR014 duplicate id
+PR003 anchor, alias or merge key PR015 value outside a closed vocabulary
+PR004 YAML tag not allowed       PR016 reference to an unknown id
+PR005 nesting too deep           PR017 a fact without sources
+PR006 mapping key is not text    PR018 impossible duration
+PR007 duplicate key              PR019 a source needs exactly one of file or url
+PR010 wrong type                 PR020 a link stored on both procedures
+PR011 unknown field              PR021 a procedure linked to itself
+PR012 required field missing     PR022 unsupported catalog version
+                                 PR023 empty text
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from painref import vocab
+from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+from painref.yamlread import Document, OddScalar, PathKey
+
+T = TypeVar("T")
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SUPPORTED_VERSIONS = (1,)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one record to an id of some kind, and where it stands."""
+
+    kind: str
+    target: str
+    doc: Document
+    path: PathKey
+    owner: str
+
+
+@dataclass
+class Layer:
+    """The checked records of one catalog file, with the references they make."""
+
+    doc: Document
+    sources: dict[str, Source] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    # References made by each record, keyed by (record kind, record id).
+    refs: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
+    # Where each record starts, for problems found after merging.
+    paths: dict[tuple[str, str], PathKey] = field(default_factory=dict)
+
+
+TOP_FIELDS = ("version", "sources", "conditions", "procedures")
+SOURCE_FIELDS = ("id", "title", "file", "url")
+CONDITION_FIELDS = ("id", "name", "aliases", "sources")
+FACT_FIELDS = ("text", "sources")
+DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources")
+RELIEF_FIELDS = ("onset", "lasts")
+LINK_FIELDS = ("id", "relation", "sources")
+PROCEDURE_FIELDS = (
+    "id", "name", "aliases", "category", "purpose", "regions", "guidance", "medications",
+    "conditions", "cite", "summary", "how_it_works", "anesthesia", "setting", "duration",
+    "recovery", "relief", "candidacy", "contraindications", "risks", "related",
+)
+
+
+def check_layer(doc: Document) -> Layer:
+    layer = Layer(doc)
+    if doc.data is None:
+        return layer
+    top = _Checker(layer, "catalog").mapping(doc.data, (), TOP_FIELDS, required=("version",))
+    if top is None:
+        return layer
+    version = top.get("version")
+    if "version" in top and (not isinstance(version, int) or version not in SUPPORTED_VERSIONS):
+        supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+        doc.problem(("version",), "PR022",
+                    f"catalog version {_show(version)} is not supported (supported: {supported})")
+    for kind, parse in (("sources", _parse_source), ("conditions", _parse_condition),
+                        ("procedures", _parse_procedure)):
+        records = top.get(kind)
+        if records is None:
+            continue
+        if not isinstance(records, list):
+            doc.problem((kind,), "PR010", f"'{kind}' must be a list")
+            continue
+        store: dict[str, Any] = getattr(layer, kind)
+        for index, raw in enumerate(records):
+            path: PathKey = (kind, index)
+            record_id = _record_id(raw)
+            checker = _Checker(layer, f"{kind[:-1]} {record_id!r}" if record_id else
+                               f"{kind[:-1]} #{index + 1}", kind, record_id)
+            record = parse(checker, raw, path)
+            if record is None:
+                continue
+            if record.id in store:
+                doc.problem((*path, "id"), "PR014",
+                            f"duplicate {kind[:-1]} id {record.id!r}")
+                continue
+            store[record.id] = record
+            layer.paths[(kind, record.id)] = path
+    return layer
+
+
+def _record_id(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return str(raw["id"])
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, OddScalar):
+        return repr(value.raw)
+    return repr(value)
+
+
+class _Checker:
+    """Field checks for one record; each reports problems and returns a clean value or None."""
+
+    def __init__(self, layer: Layer, owner: str, kind: str = "", record_id: str | None = None):
+        self.layer = layer
+        self.doc = layer.doc
+        self.owner = owner
+        self.key = (kind, record_id or "")
+
+    def problem(self, path: PathKey, code: str, message: str) -> None:
+        self.doc.problem(path, code, f"{message} (in {self.owner})")
+
+    def ref(self, kind: str, target: str, path: PathKey) -> None:
+        self.layer.refs.setdefault(self.key, []).append(
+            Ref(kind, target, self.doc, path, self.owner))
+
+    def mapping(self, value: Any, path: PathKey, allowed: tuple[str, ...],
+                required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(path, "PR010", f"expected a mapping, got {_describe(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                self.problem((*path, key), "PR011", f"unknown field {key!r}{suggestion}")
+        for key in required:
+            if value.get(key) is None:
+                self.problem(path, "PR012", f"required field {key!r} is missing")
+        return value
+
+    def text(self, value: Any, path: PathKey) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, OddScalar):
+            self.problem(path, "PR010", f"expected text, but YAML reads {value.raw!r} as "
+                                        f"{value.kind}; put it in quotes")
+            return None
+        if not isinstance(value, str):
+            self.problem(path, "PR010", f"expected text, got {_describe(value)}")
+            return None
+        cleaned = " ".join(value.split())
+        if not cleaned:
+            self.problem(path, "PR023", "text is empty")
+            return None
+        return cleaned
+
+    def ident(self, value: Any, path: PathKey) -> str | None:
+        text = self.text(value, path)
+        if text is not None and not _KEBAB.fullmatch(text):
+            self.problem(path, "PR013", f"id {text!r} must be kebab-case (a-z, 0-9, hyphens)")
+            return None
+        return text
+
+    def items(self, value: Any, path: PathKey, check: Callable[[Any, PathKey], T | None],
+              ) -> tuple[T, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(path, "PR010", f"expected a list, got {_describe(value)}")
+            return ()
+        checked = (check(item, (*path, index)) for index, item in enumerate(value))
+        return tuple(item for item in checked if item is not None)
+
+    def texts(self, value: Any, path: PathKey) -> tuple[str, ...]:
+        return self.items(value, path, self.text)
+
+    def vocab(self, allowed: Mapping[str, str], what: str) -> Callable[[Any, PathKey], str | None]:
+        def check(value: Any, path: PathKey) -> str | None:
+            text = self.text(value, path)
+            if text is not None and text not in allowed:
+                hint = difflib.get_close_matches(text, list(allowed), n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                self.problem(path, "PR015", f"{text!r} is not a known {what}{suggestion} "
+                                            f"(known: {', '.join(allowed)})")
+                return None
+            return text
+        return check
+
+    def refs(self, kind: str) -> Callable[[Any, PathKey], str | None]:
+        def check(value: Any, path: PathKey) -> str | None:
+            target = self.ident(value, path)
+            if target is not None:
+                self.ref(kind, target, path)
+            return target
+        return check
+
+    def source_list(self, value: Any, path: PathKey, required: bool = True) -> tuple[str, ...]:
+        ids = self.items(value, path, self.refs("source"))
+        if required and not ids and not isinstance(value, OddScalar):
+            self.problem(path, "PR017", "every fact needs at least one source")
+        return ids
+
+    def fact(self, value: Any, path: PathKey) -> Fact | None:
+        if value is None:
+            return None
+        raw = self.mapping(value, path, FACT_FIELDS, required=("text",))
+        if raw is None:
+            return None
+        text = self.text(raw.get("text"), (*path, "text"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if text is None:
+            return None
+        return Fact(text, sources)
+
+    def facts(self, value: Any, path: PathKey) -> tuple[Fact, ...]:
+        return self.items(value, path, self.fact)
+
+    def minutes(self, value: Any, path: PathKey) -> int | None:
+        if value is None:
+            return None  # reported as a missing required field
+        if not isinstance(value, int) or value < 0:
+            self.problem(path, "PR010", f"expected a whole number of minutes, got {_show(value)}")
+            return None
+        return value
+
+    def duration(self, value: Any, path: PathKey) -> Duration | None:
+        if value is None:
+            return None
+        raw = self.mapping(value, path, DURATION_FIELDS,
+                           required=("min_minutes", "max_minutes"))
+        if raw is None:
+            return None
+        low = self.minutes(raw.get("min_minutes"), (*path, "min_minutes"))
+        high = self.minutes(raw.get("max_minutes"), (*path, "max_minutes"))
+        note = self.text(raw.get("note"), (*path, "note"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if low is None or high is None:
+            return None
+        if low > high:
+            self.problem(path, "PR018", f"min_minutes ({low}) is more than max_minutes ({high})")
+            return None
+        return Duration(low, high, note, sources)
+
+    def relief(self, value: Any, path: PathKey) -> Relief:
+        if value is None:
+            return Relief()
+        raw = self.mapping(value, path, RELIEF_FIELDS)
+        if raw is None:
+            return Relief()
+        return Relief(self.fact(raw.get("onset"), (*path, "onset")),
+                      self.fact(raw.get("lasts"), (*path, "lasts")))
+
+    def link(self, value: Any, path: PathKey) -> Link | None:
+        raw = self.mapping(value, path, LINK_FIELDS, required=("id", "relation"))
+        if raw is None:
+            return None
+        target = self.refs("procedure")(raw.get("id"), (*path, "id"))
+        relation = self.vocab(vocab.RELATIONS, "relation")(raw.get("relation"),
+                                                           (*path, "relation"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if target is None or relation is None:
+            return None
+        return Link(target, relation, sources)
+
+    def cite(self, value: Any, path: PathKey) -> dict[str, tuple[str, ...]]:
+        if value is None:
+            return {}
+        raw = self.mapping(value, path, vocab.TAG_FIELDS)
+        if raw is None:
+            return {}
+        return {name: self.source_list(ids, (*path, name))
+                for name, ids in raw.items() if name in vocab.TAG_FIELDS}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, OddScalar):
+        return f"{value.raw!r} ({value.kind})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, int):
+        return f"the number {value}"
+    return repr(value)
+
+
+def _parse_source(c: _Checker, value: Any, path: PathKey) -> Source | None:
+    raw = c.mapping(value, path, SOURCE_FIELDS, required=("id", "title"))
+    if raw is None:
+        return None
+    source_id = c.ident(raw.get("id"), (*path, "id"))
+    title = c.text(raw.get("title"), (*path, "title"))
+    file = c.text(raw.get("file"), (*path, "file"))
+    url = c.text(raw.get("url"), (*path, "url"))
+    if (file is None) == (url is None):
+        c.problem(path, "PR019", "a source needs exactly one of 'file' or 'url'")
+        return None
+    if url is not None and not url.startswith(("https://", "http://")):
+        c.problem((*path, "url"), "PR010", f"url {url!r} must start with https:// or http://")
+        return None
+    if source_id is None or title is None:
+        return None
+    return Source(source_id, title, file, url)
+
+
+def _parse_condition(c: _Checker, value: Any, path: PathKey) -> Condition | None:
+    raw = c.mapping(value, path, CONDITION_FIELDS, required=("id", "name"))
+    if raw is None:
+        return None
+    condition_id = c.ident(raw.get("id"), (*path, "id"))
+    name = c.text(raw.get("name"), (*path, "name"))
+    aliases = c.texts(raw.get("aliases"), (*path, "aliases"))
+    sources = c.source_list(raw.get("sources"), (*path, "sources"))
+    if condition_id is None or name is None:
+        return None
+    return Condition(condition_id, name, aliases, sources)
+
+
+def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:
+    raw = c.mapping(value, path, PROCEDURE_FIELDS,
+                    required=("id", "name", "category", "purpose", "summary"))
+    if raw is None:
+        return None
+
+    def at(name: str) -> PathKey:
+        return (*path, name)
+
+    procedure_id = c.ident(raw.get("id"), at("id"))
+    name = c.text(raw.get("name"), at("name"))
+    category = c.vocab(vocab.CATEGORIES, "category")(raw.get("category"), at("category"))
+    purpose = c.items(raw.get("purpose"), at("purpose"), c.vocab(vocab.PURPOSES, "purpose"))
+    regions = c.items(raw.get("regions"), at("regions"), c.vocab(vocab.REGIONS, "region"))
+    guidance = c.items(raw.get("guidance"), at("guidance"),
+                       c.vocab(vocab.GUIDANCE, "guidance"))
+    medications = c.texts(raw.get("medications"), at("medications"))
+    conditions = c.items(raw.get("conditions"), at("conditions"), c.refs("condition"))
+    cite = c.cite(raw.get("cite"), at("cite"))
+    tags = {"purpose": purpose, "regions": regions, "guidance": guidance,
+            "medications": medications, "conditions": conditions}
+    for tag, values in tags.items():
+        if values and tag not in cite:
+            c.problem(at(tag), "PR017", f"'{tag}' needs its sources under 'cite: {{{tag}: ...}}'")
+    summary = c.fact(raw.get("summary"), at("summary"))
+    procedure = Procedure(
+        id=procedure_id or "",
+        name=name or "",
+        aliases=c.texts(raw.get("aliases"), at("aliases")),
+        category=category or "",
+        purpose=purpose,
+        regions=regions,
+        guidance=guidance,
+        medications=medications,
+        conditions=conditions,
+        cite=cite,
+        summary=summary,
+        how_it_works=c.fact(raw.get("how_it_works"), at("how_it_works")),
+        anesthesia=c.fact(raw.get("anesthesia"), at("anesthesia")),
+        setting=c.fact(raw.get("setting"), at("setting")),
+        duration=c.duration(raw.get("duration"), at("duration")),
+        recovery=c.fact(raw.get("recovery"), at("recovery")),
+        relief=c.relief(raw.get("relief"), at("relief")),
+        candidacy=c.facts(raw.get("candidacy"), at("candidacy")),
+        contraindications=c.facts(raw.get("contraindications"), at("contraindications")),
+        risks=c.facts(raw.get("risks"), at("risks")),
+        related=c.items(raw.get("related"), at("related"), c.link),
+    )
+    if not (procedure_id and name and category and purpose and summary):
+        return None
+    for index, link in enumerate(procedure.related):
+        if link.id == procedure.id:
+            c.problem((*at("related"), index), "PR021", "a procedure cannot be related to itself")
+    return procedure

@@ -1,0 +1,70 @@
+"""Closed vocabularies of the catalog, defined once.
+
+Each maps a stored value to the label people read.
+"""
+
+CATEGORIES: dict[str, str] = {
+    "vertebral-augmentation": "vertebral augmentation",
+    "epidural-injection": "epidural injection",
+    "joint-injection": "joint injection",
+    "nerve-block": "nerve block",
+    "radiofrequency-ablation": "radiofrequency ablation",
+    "embolization": "embolization",
+    "neuromodulation": "neuromodulation",
+    "intrathecal-drug-delivery": "intrathecal drug delivery",
+    "regenerative-therapy": "regenerative therapy",
+}
+
+PURPOSES: dict[str, str] = {
+    "diagnostic": "diagnostic",
+    "therapeutic": "therapeutic",
+}
+
+REGIONS: dict[str, str] = {
+    "head": "head",
+    "cervical": "cervical spine (neck)",
+    "thoracic": "thoracic spine (mid back)",
+    "lumbar": "lumbar spine (low back)",
+    "sacral": "sacrum and sacroiliac joints",
+    "pelvis": "pelvis",
+    "shoulder": "shoulder",
+    "hip": "hip",
+    "knee": "knee",
+    "limbs": "arms and legs",
+}
+
+GUIDANCE: dict[str, str] = {
+    "fluoroscopy": "fluoroscopy (live X-ray)",
+    "ct": "CT",
+    "ultrasound": "ultrasound",
+    "mri": "MRI",
+    "none": "no imaging",
+}
+
+# A link is stored once, on one procedure, from its point of view; the other
+# procedure shows the inverse.
+RELATIONS: dict[str, str] = {
+    "precedes": "preceded-by",
+    "trial-for": "has-trial",
+    "variant-of": "has-variant",
+    "alternative": "alternative",
+    "see-also": "see-also",
+}
+RELATION_LABELS: dict[str, str] = {
+    "precedes": "diagnostic step before",
+    "preceded-by": "usually preceded by",
+    "trial-for": "trial before",
+    "has-trial": "trial first:",
+    "variant-of": "a variant of",
+    "has-variant": "variant:",
+    "alternative": "alternative:",
+    "see-also": "see also",
+}
+
+# Tag fields whose sources are given in a procedure's `cite` mapping.
+TAG_FIELDS: tuple[str, ...] = ("purpose", "regions", "guidance", "medications", "conditions")
+
+NOT_STATED = "Not stated by our sources."
+EDUCATIONAL_NOTE = (
+    "Educational reference only, not medical advice. Talk to your own clinician about your care."
+)
