@@ -35,20 +35,23 @@ def read_layer(path: Path) -> Layer:
     try:
         size = path.stat().st_size
         if size > MAX_CATALOG_BYTES:
-            problem = Problem(name, 1, 1, "PR008",
-                              f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}")
+            problem = Problem(
+                name, 1, 1, "PR008", f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}"
+            )
             raise CatalogError([problem])
         data = path.read_bytes()
     except OSError as exc:
-        raise CatalogError([Problem(name, 1, 1, "PR009",
-                                    f"cannot read the catalog: {exc.strerror or exc}")]) from None
+        raise CatalogError(
+            [Problem(name, 1, 1, "PR009", f"cannot read the catalog: {exc.strerror or exc}")]
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise CatalogError([Problem(name, line, column, "PR008",
-                                    "the catalog is not valid UTF-8 text")]) from None
+        raise CatalogError(
+            [Problem(name, line, column, "PR008", "the catalog is not valid UTF-8 text")]
+        ) from None
     return check_layer(read_text(text, name))
 
 
@@ -66,20 +69,32 @@ def merge(layers: Sequence[Layer]) -> Catalog:
     procedures: dict[str, Procedure] = {}
     owner_layer: dict[tuple[str, str], Layer] = {}
     for layer in layers:
-        for kind, store, records in (("sources", sources, layer.sources),
-                                     ("conditions", conditions, layer.conditions),
-                                     ("procedures", procedures, layer.procedures)):
+        for kind, store, records in (
+            ("sources", sources, layer.sources),
+            ("conditions", conditions, layer.conditions),
+            ("procedures", procedures, layer.procedures),
+        ):
             for record_id, record in records.items():
                 store[record_id] = record  # type: ignore[assignment]
                 owner_layer[(kind, record_id)] = layer
-    known = {"source": sources, "condition": conditions, "procedure": procedures}
+    known: dict[str, set[str]] = {
+        "source": set(sources),
+        "condition": set(conditions),
+        "procedure": set(procedures),
+    }
+    for layer in layers:
+        for kind, record_id in layer.broken:
+            known[kind[:-1]].add(record_id)
     for (kind, record_id), layer in owner_layer.items():
         for ref in layer.refs.get((kind, record_id), []):
             if ref.target not in known[ref.kind]:
                 choices = list(known[ref.kind])
                 hint = _close(ref.target, choices)
-                ref.doc.problem(ref.path, "PR016",
-                                f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})")
+                ref.doc.problem(
+                    ref.path,
+                    "PR016",
+                    f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})",
+                )
     stored_pairs: dict[frozenset[str], str] = {}
     for procedure in procedures.values():
         layer = owner_layer[("procedures", procedure.id)]
@@ -87,10 +102,13 @@ def merge(layers: Sequence[Layer]) -> Catalog:
             pair = frozenset((procedure.id, link.id))
             if pair in stored_pairs and stored_pairs[pair] != procedure.id:
                 path = (*layer.paths[("procedures", procedure.id)], "related", index)
-                layer.doc.problem(path, "PR020",
-                                  f"the link between {procedure.id!r} and {link.id!r} is "
-                                  f"already stored on {stored_pairs[pair]!r}; store it once "
-                                  f"(in procedure {procedure.id!r})")
+                layer.doc.problem(
+                    path,
+                    "PR020",
+                    f"the link between {procedure.id!r} and {link.id!r} is "
+                    f"already stored on {stored_pairs[pair]!r}; store it once "
+                    f"(in procedure {procedure.id!r})",
+                )
             stored_pairs.setdefault(pair, procedure.id)
     problems = [problem for layer in layers for problem in layer.doc.problems]
     if problems:
@@ -112,8 +130,10 @@ def _with_links_both_ways(procedures: Mapping[str, Procedure]) -> dict[str, Proc
             links[procedure.id].append(link)
             inverse = vocab.RELATIONS[link.relation]
             links[link.id].append(Link(procedure.id, inverse, link.sources))
-    return {procedure_id: dataclasses.replace(procedure, related=tuple(links[procedure_id]))
-            for procedure_id, procedure in procedures.items()}
+    return {
+        procedure_id: dataclasses.replace(procedure, related=tuple(links[procedure_id]))
+        for procedure_id, procedure in procedures.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -136,8 +156,12 @@ class Found:
 
 
 class Catalog:
-    def __init__(self, sources: dict[str, Source], conditions: dict[str, Condition],
-                 procedures: dict[str, Procedure]) -> None:
+    def __init__(
+        self,
+        sources: dict[str, Source],
+        conditions: dict[str, Condition],
+        procedures: dict[str, Procedure],
+    ) -> None:
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
@@ -149,14 +173,16 @@ class Catalog:
     def procedure(self, query: str) -> Procedure:
         if self._procedure_matcher is None:
             self._procedure_matcher = Matcher(
-                {p.id: (p.name, *p.aliases) for p in self.procedures.values()})
+                {p.id: (p.name, *p.aliases) for p in self.procedures.values()}
+            )
         names = {p.id: p.name for p in self.procedures.values()}
         return self.procedures[_resolve(self._procedure_matcher, query, names, "procedure")]
 
     def condition(self, query: str) -> Condition:
         if self._condition_matcher is None:
             self._condition_matcher = Matcher(
-                {c.id: (c.name, *c.aliases) for c in self.conditions.values()})
+                {c.id: (c.name, *c.aliases) for c in self.conditions.values()}
+            )
         names = {c.id: c.name for c in self.conditions.values()}
         return self.conditions[_resolve(self._condition_matcher, query, names, "condition")]
 
@@ -178,8 +204,9 @@ class Catalog:
         wanted_conditions = {self.condition(term).id for term in filters.conditions}
         regions = {_vocab_term(term, vocab.REGIONS, "region") for term in filters.regions}
         guidance = {_vocab_term(term, vocab.GUIDANCE, "guidance") for term in filters.guidance}
-        categories = {_vocab_term(term, vocab.CATEGORIES, "category")
-                      for term in filters.categories}
+        categories = {
+            _vocab_term(term, vocab.CATEGORIES, "category") for term in filters.categories
+        }
         purposes = {_vocab_term(term, vocab.PURPOSES, "purpose") for term in filters.purposes}
         medications = [self._medication_term(term) for term in filters.medications]
         if filters.max_minutes is not None and filters.max_minutes < 0:
@@ -233,20 +260,25 @@ def _quote(text: str, limit: int = 80) -> str:
 
 def _resolve(matcher: Matcher, query: str, names: Mapping[str, str], kind: str) -> str:
     if not normalise(query):
-        raise UsageProblem(f"give a {kind} name to look up, for example 'kyphoplasty'"
-                           if kind == "procedure" else f"give a {kind} to look up")
+        raise UsageProblem(
+            f"give a {kind} name to look up, for example 'kyphoplasty'"
+            if kind == "procedure"
+            else f"give a {kind} to look up"
+        )
     match = matcher.match(query)
     if len(match.ids) == 1:
         return match.ids[0]
     if match.ids:
         candidates = tuple(Candidate(i, names[i]) for i in match.ids)
         listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-        raise Ambiguous(f"{_quote(query)} could mean more than one {kind}: {listing}",
-                        candidates)
+        raise Ambiguous(f"{_quote(query)} could mean more than one {kind}: {listing}", candidates)
     candidates = tuple(Candidate(i, names[i]) for i in match.suggestions)
-    hint = (f"; did you mean: {', '.join(c.id for c in candidates)}?" if candidates
-            else f"; run 'painref {'list' if kind == 'procedure' else 'find --help'}' "
-                 f"to see what is covered")
+    hint = (
+        f"; did you mean: {', '.join(c.id for c in candidates)}?"
+        if candidates
+        else f"; run 'painref {'list' if kind == 'procedure' else 'find --help'}' "
+        f"to see what is covered"
+    )
     raise NotFound(f"no {kind} matches {_quote(query)}{hint}", candidates)
 
 
@@ -255,5 +287,7 @@ def _vocab_term(term: str, allowed: Mapping[str, str], what: str) -> str:
     if len(match.ids) == 1:
         return match.ids[0]
     options = match.ids or match.suggestions or tuple(allowed)
-    raise NotFound(f"{_quote(term)} is not a known {what}; choose from: {', '.join(options)}",
-                   tuple(Candidate(option, allowed[option]) for option in options))
+    raise NotFound(
+        f"{_quote(term)} is not a known {what}; choose from: {', '.join(options)}",
+        tuple(Candidate(option, allowed[option]) for option in options),
+    )

@@ -8,16 +8,82 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from painref import __version__
 from painref.catalog import Catalog, Filters, open_catalog
 from painref.errors import PainrefError, UsageProblem
 
+
+def _emit_json(value: Any) -> None:
+    from painref.render.jsonout import dumps
+
+    sys.stdout.write(dumps(value) + "\n")
+
+
+def _report(error: PainrefError, as_json: bool) -> int:
+    if as_json:
+        from painref.render.jsonout import error_object
+
+        _emit_json(error_object(error))
+    else:
+        lines = error.message.splitlines() or [""]
+        prefix = "" if error.exit_code == 3 else "painref: "
+        sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
+    return error.exit_code
+
+
+class _PainrefGroup(TyperGroup):
+    """Maps every error a user can cause to one message and its exit code.
+
+    It lives in the command group so that the console script and
+    typer.testing.CliRunner behave exactly alike.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        code = _run(
+            lambda: super(_PainrefGroup, self).main(
+                args=argv, prog_name="painref", standalone_mode=False, **extra
+            ),
+            argv,
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _run(invoke: Callable[[], Any], argv: list[str]) -> int:
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    as_json = "--json" in options
+    try:
+        result = invoke()
+    except PainrefError as error:
+        return _report(error, as_json)
+    except typer.TyperException as error:  # click's usage errors
+        message = error.format_message()
+        if type(error).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(message + "\n")
+            return 0
+        return _report(UsageProblem(f"{message} (try 'painref --help')"), as_json)
+    except typer.Abort:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
 app = typer.Typer(
     name="painref",
+    cls=_PainrefGroup,
     help="Offline reference for interventional pain-management procedures.\n\n"
     "Educational reference only, not medical advice.",
     no_args_is_help=True,
@@ -34,12 +100,6 @@ def _catalog() -> Catalog:
     return open_catalog()
 
 
-def _emit_json(value: Any) -> None:
-    from painref.render.jsonout import dumps
-
-    sys.stdout.write(dumps(value) + "\n")
-
-
 def _emit_rich(build: Any) -> None:
     """Render for a person: Rich on a terminal, plain text when piped or under NO_COLOR."""
     from rich.console import Console
@@ -49,8 +109,9 @@ def _emit_rich(build: Any) -> None:
     if styled:
         console.print(build(True))
         return
-    plain = Console(highlight=False, emoji=False, color_system=None, force_terminal=False,
-                    width=console.width)
+    plain = Console(
+        highlight=False, emoji=False, color_system=None, force_terminal=False, width=console.width
+    )
     with plain.capture() as captured:
         plain.print(build(False))
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
@@ -168,8 +229,10 @@ def find(
         max_minutes=max_minutes,
     )
     if filters == Filters():
-        raise UsageProblem("give at least one filter, e.g. --condition sciatica "
-                           "(or run 'painref list' to see everything)")
+        raise UsageProblem(
+            "give at least one filter, e.g. --condition sciatica "
+            "(or run 'painref list' to see everything)"
+        )
     catalog = _catalog()
     found = catalog.find(filters)
     if json_output:
@@ -215,49 +278,17 @@ def _root(
     """Offline reference for interventional pain-management procedures."""
 
 
-def _report(error: PainrefError, as_json: bool) -> int:
-    if as_json:
-        from painref.render.jsonout import error_object
-
-        _emit_json(error_object(error))
-    else:
-        lines = error.message.splitlines() or [""]
-        prefix = "" if error.exit_code == 3 else "painref: "
-        sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
-    return error.exit_code
-
-
-def run(argv: list[str]) -> int:
-    """Run painref with these arguments and return its exit code."""
-    as_json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
-    try:
-        result = app(args=argv, prog_name="painref", standalone_mode=False)
-    except PainrefError as error:
-        return _report(error, as_json)
-    except typer.TyperException as error:
-        message = error.format_message()
-        if type(error).__name__ == "NoArgsIsHelpError":
-            sys.stdout.write(message + "\n")
-            return 0
-        usage = UsageProblem(f"{message} (try 'painref --help')")
-        return _report(usage, as_json)
-    except typer.Abort:
-        return 130
-    return result if isinstance(result, int) else 0
-
-
 def main() -> None:
+    """Console-script entry point."""
     try:
-        code = run(sys.argv[1:])
-        sys.stdout.flush()
+        app()
     except BrokenPipeError:
         # The reader went away (e.g. `painref list | head -1`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        code = 0
+        sys.exit(0)
     except KeyboardInterrupt:
-        code = 130
-    sys.exit(code)
+        sys.exit(130)
 
 
-__all__ = ["app", "main", "run"]
+__all__ = ["app", "main"]

@@ -1,7 +1,17 @@
-"""Forgiving lookup: normalise text, try exact names, then fuzzy matching.
+"""Forgiving lookup: normalise text, try exact names, then careful fuzzy matching.
 
-A wrong guess is worse than a question, so when two different entries match
-about equally well the caller gets all of them back, never a pick.
+A wrong guess is worse than a question. Matching works on whole words, so
+that "hip joint injection" can never become "SI joint injection":
+
+1. exact: the normalised query is a name (also with its spaces removed);
+2. full name: every query word matches a word of the name and every word of
+   the name matches a query word, each allowing a typo (``kyfoplasty``);
+3. most of a name: every query word is in the name and they make up more
+   than half of it (``genicular block``, ``spinal cord stim``).
+
+When several entries qualify at the first step that finds any, all of them
+come back and the caller asks. Otherwise the answer is "not found", with
+suggestions.
 """
 
 from __future__ import annotations
@@ -11,20 +21,28 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# Accept a fuzzy match at or above this score (0-100) ...
-ACCEPT = 85.0
-# ... unless another entry scores within this margin of it. WRatio scores
-# partial matches at up to 90, so a narrow margin would let "spinal cord stim"
-# pick the trial over the implant; 6 keeps such near-ties a question.
-TIE_MARGIN = 6.0
-# Entries scoring at least this are offered as "did you mean" suggestions.
+# A query word matches a name word at or above this similarity, or as a prefix
+# of at least PREFIX_MIN letters.
+WORD_ACCEPT = 80.0
+PREFIX_MIN = 3
+# Suggestions: at least this similar, and within SUGGEST_SPREAD of the best.
 SUGGEST = 55.0
+SUGGEST_SPREAD = 15.0
 MAX_SUGGESTIONS = 5
+STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
 
 _BRITISH = (
-    ("isation", "ization"), ("ising", "izing"), ("anaesth", "anesth"), ("haem", "hem"),
-    ("oedema", "edema"), ("paediatr", "pediatr"), ("orthopaed", "orthoped"),
-    ("tumour", "tumor"), ("centre", "center"), ("fibre", "fiber"), ("oestr", "estr"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("anaesth", "anesth"),
+    ("haem", "hem"),
+    ("oedema", "edema"),
+    ("paediatr", "pediatr"),
+    ("orthopaed", "orthoped"),
+    ("tumour", "tumor"),
+    ("centre", "center"),
+    ("fibre", "fiber"),
+    ("oestr", "estr"),
 )
 _WORD_SYNONYMS = {"disk": "disc", "disks": "discs"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -54,7 +72,7 @@ def _singular(word: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
-    """What a query resolved to: one id, several (ambiguous), or none with suggestions."""
+    """What a query resolved to: one id, several (ask), or none with suggestions."""
 
     ids: tuple[str, ...]
     exact: bool
@@ -66,40 +84,89 @@ class Matcher:
 
     def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
         self._by_key: dict[str, list[str]] = {}
+        self._by_compact: dict[str, list[str]] = {}
         for entry_id, entry_names in names.items():
             for name in (entry_id, *entry_names):
                 key = normalise(name)
                 if key:
-                    ids = self._by_key.setdefault(key, [])
-                    if entry_id not in ids:
-                        ids.append(entry_id)
+                    _add(self._by_key, key, entry_id)
+                    _add(self._by_compact, key.replace(" ", ""), entry_id)
         self._keys = list(self._by_key)
+        self._keys_by_word: dict[str, set[int]] | None = None
 
     def match(self, query: str) -> Match:
         key = normalise(query)
         if not key:
             return Match((), exact=False)
-        if key in self._by_key:
-            return Match(tuple(self._by_key[key]), exact=True)
-        scores = self._fuzzy(key)
-        if not scores:
-            return Match((), exact=False)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        best = ranked[0][1]
-        if best >= ACCEPT:
-            close = tuple(entry for entry, score in ranked if score >= best - TIE_MARGIN)
-            return Match(close, exact=False)
-        suggestions = tuple(entry for entry, score in ranked[:MAX_SUGGESTIONS]
-                            if score >= SUGGEST)
-        return Match((), exact=False, suggestions=suggestions)
+        exact = self._by_key.get(key) or self._by_compact.get(key.replace(" ", ""))
+        if exact:
+            return Match(tuple(exact), exact=True)
+        words = [word for word in key.split() if word not in STOPWORDS] or key.split()
+        full: set[str] = set()
+        most: set[str] = set()
+        for index in self._containing_all(words):
+            name_words = [w for w in self._keys[index].split() if w not in STOPWORDS]
+            ids = self._by_key[self._keys[index]]
+            if all(any(_word_matches(q, w) for q in words) for w in name_words):
+                full.update(ids)
+            elif len(words) * 2 > len(name_words):
+                most.update(ids)
+        for found in (full, most):
+            if found:
+                return Match(tuple(sorted(found)), exact=False)
+        return Match((), exact=False, suggestions=self._suggestions(key))
 
-    def _fuzzy(self, key: str) -> dict[str, float]:
+    def _containing_all(self, words: list[str]) -> set[int]:
+        """Indexes of names that contain every query word (typos and prefixes allowed)."""
         from rapidfuzz import fuzz, process  # only when the exact lookup failed
+
+        if self._keys_by_word is None:
+            self._keys_by_word = {}
+            for index, name in enumerate(self._keys):
+                for word in name.split():
+                    self._keys_by_word.setdefault(word, set()).add(index)
+        vocabulary = list(self._keys_by_word)
+        found: set[int] | None = None
+        for query_word in words:
+            matching: set[int] = set()
+            for word, _, _ in process.extract(
+                query_word, vocabulary, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
+            ):
+                matching |= self._keys_by_word[word]
+            if len(query_word) >= PREFIX_MIN:
+                for word in vocabulary:
+                    if word.startswith(query_word):
+                        matching |= self._keys_by_word[word]
+            found = matching if found is None else found & matching
+            if not found:
+                return set()
+        return found or set()
+
+    def _suggestions(self, key: str) -> tuple[str, ...]:
+        from rapidfuzz import fuzz, process
 
         best: dict[str, float] = {}
         for _, score, index in process.extract(
             key, self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGEST
         ):
-            for entry_id in self._by_key[self._keys[index]]:
-                best[entry_id] = max(best.get(entry_id, 0.0), float(score))
-        return best
+            for entry in self._by_key[self._keys[index]]:
+                best[entry] = max(best.get(entry, 0.0), float(score))
+        if not best:
+            return ()
+        top = max(best.values())
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(e for e, s in ranked[:MAX_SUGGESTIONS] if s >= top - SUGGEST_SPREAD)
+
+
+def _add(index: dict[str, list[str]], key: str, entry_id: str) -> None:
+    ids = index.setdefault(key, [])
+    if entry_id not in ids:
+        ids.append(entry_id)
+
+
+def _word_matches(query_word: str, word: str) -> bool:
+    from rapidfuzz import fuzz
+
+    if query_word == word or (len(query_word) >= PREFIX_MIN and word.startswith(query_word)):
+        return True
+    return fuzz.ratio(query_word, word) >= WORD_ACCEPT

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from painref import vocab
 from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
-from painref.yamlread import Document, OddScalar, PathKey
+from painref.yamlread import REJECTED, Document, OddScalar, PathKey
 
 T = TypeVar("T")
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -55,6 +55,9 @@ class Layer:
     refs: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
     # Where each record starts, for problems found after merging.
     paths: dict[tuple[str, str], PathKey] = field(default_factory=dict)
+    # Ids of records that failed their checks: references to them are not
+    # reported again as unknown.
+    broken: set[tuple[str, str]] = field(default_factory=set)
 
 
 TOP_FIELDS = ("version", "sources", "conditions", "procedures")
@@ -65,9 +68,27 @@ DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources")
 RELIEF_FIELDS = ("onset", "lasts")
 LINK_FIELDS = ("id", "relation", "sources")
 PROCEDURE_FIELDS = (
-    "id", "name", "aliases", "category", "purpose", "regions", "guidance", "medications",
-    "conditions", "cite", "summary", "how_it_works", "anesthesia", "setting", "duration",
-    "recovery", "relief", "candidacy", "contraindications", "risks", "related",
+    "id",
+    "name",
+    "aliases",
+    "category",
+    "purpose",
+    "regions",
+    "guidance",
+    "medications",
+    "conditions",
+    "cite",
+    "summary",
+    "how_it_works",
+    "anesthesia",
+    "setting",
+    "duration",
+    "recovery",
+    "relief",
+    "candidacy",
+    "contraindications",
+    "risks",
+    "related",
 )
 
 
@@ -81,10 +102,16 @@ def check_layer(doc: Document) -> Layer:
     version = top.get("version")
     if "version" in top and (not isinstance(version, int) or version not in SUPPORTED_VERSIONS):
         supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
-        doc.problem(("version",), "PR022",
-                    f"catalog version {_show(version)} is not supported (supported: {supported})")
-    for kind, parse in (("sources", _parse_source), ("conditions", _parse_condition),
-                        ("procedures", _parse_procedure)):
+        doc.problem(
+            ("version",),
+            "PR022",
+            f"catalog version {_show(version)} is not supported (supported: {supported})",
+        )
+    for kind, parse in (
+        ("sources", _parse_source),
+        ("conditions", _parse_condition),
+        ("procedures", _parse_procedure),
+    ):
         records = top.get(kind)
         if records is None:
             continue
@@ -95,14 +122,19 @@ def check_layer(doc: Document) -> Layer:
         for index, raw in enumerate(records):
             path: PathKey = (kind, index)
             record_id = _record_id(raw)
-            checker = _Checker(layer, f"{kind[:-1]} {record_id!r}" if record_id else
-                               f"{kind[:-1]} #{index + 1}", kind, record_id)
+            checker = _Checker(
+                layer,
+                f"{kind[:-1]} {record_id!r}" if record_id else f"{kind[:-1]} #{index + 1}",
+                kind,
+                record_id,
+            )
             record = parse(checker, raw, path)
             if record is None:
+                if record_id:
+                    layer.broken.add((kind, record_id))
                 continue
             if record.id in store:
-                doc.problem((*path, "id"), "PR014",
-                            f"duplicate {kind[:-1]} id {record.id!r}")
+                doc.problem((*path, "id"), "PR014", f"duplicate {kind[:-1]} id {record.id!r}")
                 continue
             store[record.id] = record
             layer.paths[(kind, record.id)] = path
@@ -135,10 +167,14 @@ class _Checker:
 
     def ref(self, kind: str, target: str, path: PathKey) -> None:
         self.layer.refs.setdefault(self.key, []).append(
-            Ref(kind, target, self.doc, path, self.owner))
+            Ref(kind, target, self.doc, path, self.owner)
+        )
 
-    def mapping(self, value: Any, path: PathKey, allowed: tuple[str, ...],
-                required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    def mapping(
+        self, value: Any, path: PathKey, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
+        if value is REJECTED:
+            return None
         if not isinstance(value, dict):
             self.problem(path, "PR010", f"expected a mapping, got {_describe(value)}")
             return None
@@ -153,11 +189,14 @@ class _Checker:
         return value
 
     def text(self, value: Any, path: PathKey) -> str | None:
-        if value is None:
+        if value is None or value is REJECTED:
             return None
         if isinstance(value, OddScalar):
-            self.problem(path, "PR010", f"expected text, but YAML reads {value.raw!r} as "
-                                        f"{value.kind}; put it in quotes")
+            self.problem(
+                path,
+                "PR010",
+                f"expected text, but YAML reads {value.raw!r} as {value.kind}; put it in quotes",
+            )
             return None
         if not isinstance(value, str):
             self.problem(path, "PR010", f"expected text, got {_describe(value)}")
@@ -175,9 +214,13 @@ class _Checker:
             return None
         return text
 
-    def items(self, value: Any, path: PathKey, check: Callable[[Any, PathKey], T | None],
-              ) -> tuple[T, ...]:
-        if value is None:
+    def items(
+        self,
+        value: Any,
+        path: PathKey,
+        check: Callable[[Any, PathKey], T | None],
+    ) -> tuple[T, ...]:
+        if value is None or value is REJECTED:
             return ()
         if not isinstance(value, list):
             self.problem(path, "PR010", f"expected a list, got {_describe(value)}")
@@ -194,10 +237,14 @@ class _Checker:
             if text is not None and text not in allowed:
                 hint = difflib.get_close_matches(text, list(allowed), n=1)
                 suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-                self.problem(path, "PR015", f"{text!r} is not a known {what}{suggestion} "
-                                            f"(known: {', '.join(allowed)})")
+                self.problem(
+                    path,
+                    "PR015",
+                    f"{text!r} is not a known {what}{suggestion} (known: {', '.join(allowed)})",
+                )
                 return None
             return text
+
         return check
 
     def refs(self, kind: str) -> Callable[[Any, PathKey], str | None]:
@@ -206,11 +253,12 @@ class _Checker:
             if target is not None:
                 self.ref(kind, target, path)
             return target
+
         return check
 
     def source_list(self, value: Any, path: PathKey, required: bool = True) -> tuple[str, ...]:
         ids = self.items(value, path, self.refs("source"))
-        if required and not ids and not isinstance(value, OddScalar):
+        if required and not ids and value is not REJECTED and not isinstance(value, OddScalar):
             self.problem(path, "PR017", "every fact needs at least one source")
         return ids
 
@@ -230,8 +278,8 @@ class _Checker:
         return self.items(value, path, self.fact)
 
     def minutes(self, value: Any, path: PathKey) -> int | None:
-        if value is None:
-            return None  # reported as a missing required field
+        if value is None or value is REJECTED:
+            return None  # already reported
         if not isinstance(value, int) or value < 0:
             self.problem(path, "PR010", f"expected a whole number of minutes, got {_show(value)}")
             return None
@@ -240,8 +288,7 @@ class _Checker:
     def duration(self, value: Any, path: PathKey) -> Duration | None:
         if value is None:
             return None
-        raw = self.mapping(value, path, DURATION_FIELDS,
-                           required=("min_minutes", "max_minutes"))
+        raw = self.mapping(value, path, DURATION_FIELDS, required=("min_minutes", "max_minutes"))
         if raw is None:
             return None
         low = self.minutes(raw.get("min_minutes"), (*path, "min_minutes"))
@@ -261,16 +308,17 @@ class _Checker:
         raw = self.mapping(value, path, RELIEF_FIELDS)
         if raw is None:
             return Relief()
-        return Relief(self.fact(raw.get("onset"), (*path, "onset")),
-                      self.fact(raw.get("lasts"), (*path, "lasts")))
+        return Relief(
+            self.fact(raw.get("onset"), (*path, "onset")),
+            self.fact(raw.get("lasts"), (*path, "lasts")),
+        )
 
     def link(self, value: Any, path: PathKey) -> Link | None:
         raw = self.mapping(value, path, LINK_FIELDS, required=("id", "relation"))
         if raw is None:
             return None
         target = self.refs("procedure")(raw.get("id"), (*path, "id"))
-        relation = self.vocab(vocab.RELATIONS, "relation")(raw.get("relation"),
-                                                           (*path, "relation"))
+        relation = self.vocab(vocab.RELATIONS, "relation")(raw.get("relation"), (*path, "relation"))
         sources = self.source_list(raw.get("sources"), (*path, "sources"))
         if target is None or relation is None:
             return None
@@ -282,8 +330,11 @@ class _Checker:
         raw = self.mapping(value, path, vocab.TAG_FIELDS)
         if raw is None:
             return {}
-        return {name: self.source_list(ids, (*path, name))
-                for name, ids in raw.items() if name in vocab.TAG_FIELDS}
+        return {
+            name: self.source_list(ids, (*path, name))
+            for name, ids in raw.items()
+            if name in vocab.TAG_FIELDS
+        }
 
 
 def _describe(value: Any) -> str:
@@ -333,8 +384,9 @@ def _parse_condition(c: _Checker, value: Any, path: PathKey) -> Condition | None
 
 
 def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:
-    raw = c.mapping(value, path, PROCEDURE_FIELDS,
-                    required=("id", "name", "category", "purpose", "summary"))
+    raw = c.mapping(
+        value, path, PROCEDURE_FIELDS, required=("id", "name", "category", "purpose", "summary")
+    )
     if raw is None:
         return None
 
@@ -346,13 +398,17 @@ def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None
     category = c.vocab(vocab.CATEGORIES, "category")(raw.get("category"), at("category"))
     purpose = c.items(raw.get("purpose"), at("purpose"), c.vocab(vocab.PURPOSES, "purpose"))
     regions = c.items(raw.get("regions"), at("regions"), c.vocab(vocab.REGIONS, "region"))
-    guidance = c.items(raw.get("guidance"), at("guidance"),
-                       c.vocab(vocab.GUIDANCE, "guidance"))
+    guidance = c.items(raw.get("guidance"), at("guidance"), c.vocab(vocab.GUIDANCE, "guidance"))
     medications = c.texts(raw.get("medications"), at("medications"))
     conditions = c.items(raw.get("conditions"), at("conditions"), c.refs("condition"))
     cite = c.cite(raw.get("cite"), at("cite"))
-    tags = {"purpose": purpose, "regions": regions, "guidance": guidance,
-            "medications": medications, "conditions": conditions}
+    tags = {
+        "purpose": purpose,
+        "regions": regions,
+        "guidance": guidance,
+        "medications": medications,
+        "conditions": conditions,
+    }
     for tag, values in tags.items():
         if values and tag not in cite:
             c.problem(at(tag), "PR017", f"'{tag}' needs its sources under 'cite: {{{tag}: ...}}'")

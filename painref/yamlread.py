@@ -29,8 +29,16 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_CORE_TAGS = {_STR, _INT, _BOOL, _NULL, _MAP, _SEQ, "tag:yaml.org,2002:float",
-              "tag:yaml.org,2002:timestamp"}
+_CORE_TAGS = {
+    _STR,
+    _INT,
+    _BOOL,
+    _NULL,
+    _MAP,
+    _SEQ,
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 MAX_DEPTH = 32
 
@@ -41,6 +49,10 @@ class OddScalar:
 
     kind: str
     raw: str
+
+
+# Stands in for a value already reported as a problem, so checks skip it quietly.
+REJECTED = OddScalar("rejected", "")
 
 
 @dataclass
@@ -91,40 +103,55 @@ class _Walker:
         self.doc.marks[path] = (mark.line + 1, mark.column + 1)
         if id(node) in self.seen:
             self.doc.problem(path, "PR003", "anchors and aliases are not allowed in a catalog")
-            return None
+            return REJECTED
         self.seen.add(id(node))
         if node.tag not in _CORE_TAGS:
             self.doc.problem(path, "PR004", f"the YAML tag {node.tag!r} is not allowed")
-            return None
+            return REJECTED
         if len(path) > MAX_DEPTH:
             self.doc.problem(path, "PR005", f"nesting deeper than {MAX_DEPTH} levels")
-            return None
+            return REJECTED
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node)
 
-    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode, path: PathKey) -> Any:
         result: dict[str, Any] = {}
+        merged = False
         for key_node, value_node in node.value:
             key_mark = key_node.start_mark
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.doc.problem(path, "PR003", "merge keys (<<) are not allowed in a catalog")
+                merged = True
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self.doc.problems.append(Problem(
-                    self.doc.file, key_mark.line + 1, key_mark.column + 1, "PR006",
-                    "mapping keys must be plain text"))
+                self.doc.problems.append(
+                    Problem(
+                        self.doc.file,
+                        key_mark.line + 1,
+                        key_mark.column + 1,
+                        "PR006",
+                        "mapping keys must be plain text",
+                    )
+                )
                 continue
             key = key_node.value
             if key in result:
-                self.doc.problems.append(Problem(
-                    self.doc.file, key_mark.line + 1, key_mark.column + 1, "PR007",
-                    f"duplicate key {key!r}"))
+                self.doc.problems.append(
+                    Problem(
+                        self.doc.file,
+                        key_mark.line + 1,
+                        key_mark.column + 1,
+                        "PR007",
+                        f"duplicate key {key!r}",
+                    )
+                )
                 continue
             result[key] = self.value(value_node, (*path, key))
-        return result
+        return REJECTED if merged else result
 
     @staticmethod
     def scalar(node: yaml.ScalarNode) -> Any:

@@ -51,8 +51,9 @@ def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]
     if name == "category":
         return [Line(vocab.CATEGORIES[procedure.category])]
     if name in ("purpose", "regions", "guidance"):
-        labels = {"purpose": vocab.PURPOSES, "regions": vocab.REGIONS,
-                  "guidance": vocab.GUIDANCE}[name]
+        labels = {"purpose": vocab.PURPOSES, "regions": vocab.REGIONS, "guidance": vocab.GUIDANCE}[
+            name
+        ]
         values = getattr(procedure, name)
         return [Line(", ".join(labels[v] for v in values), cite)] if values else []
     if name == "medications":
@@ -65,25 +66,38 @@ def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]
         duration = procedure.duration
         if duration is None:
             return []
-        return [Line(format_minutes(duration.min_minutes, duration.max_minutes)
-                     + (f" ({duration.note})" if duration.note else ""), duration.sources)]
+        return [
+            Line(
+                format_minutes(duration.min_minutes, duration.max_minutes)
+                + (f" ({duration.note})" if duration.note else ""),
+                duration.sources,
+            )
+        ]
     if name == "relief":
         onset, lasts = procedure.relief.onset, procedure.relief.lasts
         if onset is None and lasts is None:
             return []
         return [
-            Line(f"Starts: {onset.text if onset else vocab.NOT_STATED}",
-                 onset.sources if onset else ()),
-            Line(f"Lasts: {lasts.text if lasts else vocab.NOT_STATED}",
-                 lasts.sources if lasts else ()),
+            Line(
+                f"Starts: {onset.text if onset else vocab.NOT_STATED}",
+                onset.sources if onset else (),
+            ),
+            Line(
+                f"Lasts: {lasts.text if lasts else vocab.NOT_STATED}",
+                lasts.sources if lasts else (),
+            ),
         ]
     if name in ("candidacy", "contraindications", "risks"):
         facts: tuple[Fact, ...] = getattr(procedure, name)
         return [Line(fact.text, fact.sources, bullet=True) for fact in facts]
     if name == "related":
         return [
-            Line(f"{vocab.RELATION_LABELS[link.relation]} {catalog.procedures[link.id].name} "
-                 f"({link.id})", link.sources, bullet=True)
+            Line(
+                f"{vocab.RELATION_LABELS[link.relation]} {catalog.procedures[link.id].name} "
+                f"({link.id})",
+                link.sources,
+                bullet=True,
+            )
             for link in procedure.related
         ]
     raise KeyError(name)

@@ -61,8 +61,9 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
     for name, label in FIELDS.items():
         if name == "category":
             continue  # shown in the heading
-        grid.add_row(Text(_short_label(label)), _lines_text(field_lines(catalog, procedure, name),
-                                                            citations))
+        grid.add_row(
+            Text(_short_label(label)), _lines_text(field_lines(catalog, procedure, name), citations)
+        )
     grid.add_row(Text("Sources"), _sources_text(catalog, citations))
 
     heading = Text()
@@ -72,8 +73,16 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
     if procedure.aliases:
         subtitle.append(" · also called: " + ", ".join(procedure.aliases), style="dim")
     if styled:
-        return Group(Panel(Group(subtitle, Text(), grid), title=heading, title_align="left",
-                           box=box.ROUNDED, padding=(0, 1)), _note())
+        return Group(
+            Panel(
+                Group(subtitle, Text(), grid),
+                title=heading,
+                title_align="left",
+                box=box.ROUNDED,
+                padding=(0, 1),
+            ),
+            _note(),
+        )
     return Group(heading, subtitle, Text(), grid, Text(), _note())
 
 
@@ -87,11 +96,17 @@ def _short_label(label: str) -> str:
     return _SHORT_LABELS.get(label, label)
 
 
-def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str],
-                  styled: bool) -> RenderableType:
+def compare_table(
+    catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str], styled: bool
+) -> RenderableType:
     citations = Citations()
-    table = Table(box=box.SIMPLE_HEAD if styled else box.ASCII2, show_lines=True,
-                  header_style="bold", expand=True, pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD if styled else box.ASCII2,
+        show_lines=True,
+        header_style="bold",
+        expand=True,
+        pad_edge=False,
+    )
     table.add_column("", style=LABEL_STYLE, no_wrap=True, width=12)
     for procedure in procedures:
         table.add_column(Text(procedure.name), ratio=1, overflow="fold")
@@ -106,22 +121,32 @@ def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Seq
 
 def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
     if not found:
-        return Group(Text("No procedure matches all of those filters.", style=MISSING_STYLE),
-                     _note())
-    table = Table(box=box.SIMPLE_HEAD if styled else box.ASCII2, header_style="bold",
-                  expand=True, pad_edge=False)
-    table.add_column("Procedure", style="bold", ratio=3, overflow="fold")
-    table.add_column("Treats", ratio=3, overflow="fold")
-    table.add_column("What it is", ratio=5, no_wrap=True, overflow="ellipsis")
+        return Group(
+            Text("No procedure matches all of those filters.", style=MISSING_STYLE), _note()
+        )
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2)
+    grid.add_column(ratio=1)
     for item in found:
         procedure = item.procedure
-        name = Text(procedure.name)
-        name.append(f"\n{procedure.id}", style="dim")
-        treats = Text(", ".join(c.name for c in item.matched_conditions) or vocab.NOT_STATED)
-        summary = Text(procedure.summary.text if procedure.summary else vocab.NOT_STATED)
-        table.add_row(name, treats, summary)
-    count = Text(f"{len(found)} procedure{'s' if len(found) != 1 else ''}", style="dim")
-    return Group(table, count, Text(), _note())
+        heading = Text(procedure.name, style="bold")
+        heading.append(f"  {procedure.id}", style="dim")
+        treats = Text("treats: ", style=LABEL_STYLE)
+        treats.append(", ".join(c.name for c in item.matched_conditions) or vocab.NOT_STATED)
+        summary = Text(
+            procedure.summary.text if procedure.summary else vocab.NOT_STATED,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        grid.add_row(Text("•"), heading)
+        grid.add_row(Text(), treats)
+        grid.add_row(Text(), summary)
+    count = Text(
+        f"{len(found)} procedure{'s' if len(found) != 1 else ''}. "
+        "Run 'painref show ID' for details.",
+        style="dim",
+    )
+    return Group(grid, Text(), count, Text(), _note())
 
 
 def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableType:

@@ -1,0 +1,385 @@
+"""Every command and exit code, as a user sees them."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import Invoke
+
+ESCAPE = re.compile(r"\x1b\[")
+PROCEDURE_KEYS = [
+    "id",
+    "name",
+    "aliases",
+    "category",
+    "purpose",
+    "regions",
+    "summary",
+    "how_it_works",
+    "guidance",
+    "medications",
+    "anesthesia",
+    "setting",
+    "duration",
+    "recovery",
+    "relief",
+    "conditions",
+    "candidacy",
+    "contraindications",
+    "risks",
+    "related",
+    "sources",
+    "citations",
+]
+
+
+def check_procedure_object(value: dict[str, Any]) -> None:
+    """The JSON contract: every key present, in order, with the documented shapes."""
+    assert list(value) == PROCEDURE_KEYS
+    assert list(value["duration"]) == ["min_minutes", "max_minutes", "note"]
+    assert list(value["relief"]) == ["onset", "lasts"]
+    for key in (
+        "aliases",
+        "purpose",
+        "regions",
+        "guidance",
+        "medications",
+        "candidacy",
+        "contraindications",
+        "risks",
+    ):
+        assert isinstance(value[key], list) and all(isinstance(v, str) for v in value[key])
+    for key in ("summary", "how_it_works", "anesthesia", "setting", "recovery"):
+        assert value[key] is None or isinstance(value[key], str)
+    assert all(list(c) == ["id", "name"] for c in value["conditions"])
+    assert all(list(r) == ["id", "name", "relation"] for r in value["related"])
+    assert value["sources"], "every procedure cites at least one source"
+    for source in value["sources"]:
+        assert list(source) == ["id", "title", "url", "file"]
+        assert (source["url"] is None) != (source["file"] is None)
+    cited = {s["id"] for s in value["sources"]}
+    for path, ids in value["citations"].items():
+        assert ids and set(ids) <= cited, path
+
+
+# show ----------------------------------------------------------------------
+
+
+def test_show_prints_the_card_and_the_educational_note(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Kyphoplasty  (kyphoplasty)\n")
+    assert "Not stated by our sources." in result.stdout
+    assert result.stdout.rstrip().endswith("clinician about\nyour care.")
+    assert not ESCAPE.search(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Kyphoplasty", "kyphoplasty"),
+        ("balloon-kyphoplasty", "kyphoplasty"),
+        ("kyfoplasty", "kyphoplasty"),
+        ("esi", "epidural-steroid-injection"),
+        ("Epidural Injections", "epidural-steroid-injection"),
+        ("MBB", "medial-branch-block"),
+    ],
+)
+def test_show_resolves_forgivingly(run_mini: Invoke, query: str, expected: str) -> None:
+    result = run_mini("show", query, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == expected
+
+
+def test_show_json_follows_the_contract(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--json")
+    assert result.exit_code == 0
+    value = json.loads(result.stdout)
+    check_procedure_object(value)
+    assert value["duration"] == {
+        "min_minutes": 45,
+        "max_minutes": 45,
+        "note": "per vertebra treated",
+    }
+    assert value["relief"] == {"onset": None, "lasts": None}
+    assert value["setting"] is None
+    assert value["related"] == [
+        {"id": "vertebroplasty", "name": "Vertebroplasty", "relation": "alternative"}
+    ]
+    assert value["citations"]["risks[1]"] == ["azura-ipm"]
+
+
+def test_a_link_stored_once_shows_from_both_sides(run_mini: Invoke) -> None:
+    before = json.loads(run_mini("show", "medial-branch-block", "--json").stdout)
+    after = json.loads(run_mini("show", "radiofrequency-neurotomy", "--json").stdout)
+    assert {
+        "id": "radiofrequency-neurotomy",
+        "name": "Radiofrequency medial branch neurotomy",
+        "relation": "precedes",
+    } in before["related"]
+    assert {
+        "id": "medial-branch-block",
+        "name": "Medial branch block",
+        "relation": "preceded-by",
+    } in after["related"]
+    assert {
+        "id": "cervical-radiofrequency-neurotomy",
+        "name": "Cervical radiofrequency ablation",
+        "relation": "has-variant",
+    } in after["related"]
+
+
+def test_show_ambiguous_lists_candidates_and_exits_1(run_mini: Invoke) -> None:
+    result = run_mini("show", "RFA")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "painref: 'RFA' could mean more than one procedure: "
+        "radiofrequency-neurotomy (Radiofrequency medial branch neurotomy); "
+        "cervical-radiofrequency-neurotomy (Cervical radiofrequency ablation)\n"
+    )
+
+
+def test_show_ambiguous_json_error(run_mini: Invoke) -> None:
+    result = run_mini("show", "RFA", "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "ambiguous"
+    assert [c["id"] for c in error["candidates"]] == [
+        "radiofrequency-neurotomy",
+        "cervical-radiofrequency-neurotomy",
+    ]
+
+
+def test_show_unknown_suggests_and_exits_1(run_mini: Invoke) -> None:
+    result = run_mini("show", "vertebrplasti kit")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "painref: no procedure matches 'vertebrplasti kit'; did you mean: vertebroplasty?\n"
+    )
+
+
+def test_show_nothing_close_points_to_list(run_mini: Invoke) -> None:
+    result = run_mini("show", "appendectomy", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "error": {
+            "code": "not-found",
+            "message": (
+                "no procedure matches 'appendectomy'; run 'painref list' to see what is covered"
+            ),
+            "candidates": [],
+        }
+    }
+
+
+@pytest.mark.parametrize("query", ["", "   ", "?!-"])
+def test_show_empty_query_is_a_usage_error(run_mini: Invoke, query: str) -> None:
+    result = run_mini("show", query)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "painref: give a procedure name to look up, for example 'kyphoplasty'\n"
+    )
+
+
+def test_usage_errors_exit_2_with_one_line(run_mini: Invoke) -> None:
+    missing = run_mini("show")
+    assert missing.exit_code == 2
+    assert missing.stderr == "painref: Missing argument 'name'. (try 'painref --help')\n"
+    unknown = run_mini("frobnicate")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "painref: No such command 'frobnicate'. (try 'painref --help')\n"
+    option = run_mini("show", "kyphoplasty", "--colour")
+    assert option.exit_code == 2
+    assert option.stderr.startswith("painref: No such option: --colour")
+
+
+def test_usage_error_with_json_is_a_json_error(run_mini: Invoke) -> None:
+    result = run_mini("find", "--max-minutes", "soon", "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "usage"
+
+
+def test_no_arguments_prints_help(run_mini: Invoke) -> None:
+    result = run_mini()
+    assert result.exit_code == 0
+    assert "Usage: painref" in result.stdout
+    for command in ("show", "compare", "find", "list"):
+        assert command in result.stdout
+
+
+def test_version(run_mini: Invoke) -> None:
+    from painref import __version__
+
+    result = run_mini("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"painref {__version__}\n"
+
+
+@pytest.mark.parametrize("command", ["show", "compare", "find", "list"])
+def test_every_command_has_help_with_an_example(run_mini: Invoke, command: str) -> None:
+    result = run_mini(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: painref " + command in result.stdout
+    assert "--json" in result.stdout
+
+
+# compare -------------------------------------------------------------------
+
+
+def test_compare_two_procedures(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "vertebroplasty", "--fields", "duration,risks")
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[1]
+    assert "Kyphoplasty" in header and "Vertebroplasty" in header
+    assert "Duration" in result.stdout and "Risks" in result.stdout
+    assert "How it's done" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_compare_json_is_an_array_of_procedure_objects(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "ESI", "mbb", "--json")
+    assert result.exit_code == 0
+    values = json.loads(result.stdout)
+    assert [v["id"] for v in values] == [
+        "kyphoplasty",
+        "epidural-steroid-injection",
+        "medial-branch-block",
+    ]
+    for value in values:
+        check_procedure_object(value)
+
+
+def test_compare_fails_on_any_unresolved_name(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "RFA")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("painref: 'RFA' could mean more than one procedure:")
+
+
+def test_compare_needs_two_different_procedures(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "balloon kyphoplasty")
+    assert result.exit_code == 2
+    assert result.stderr == "painref: compare needs at least two different procedures\n"
+
+
+def test_compare_unknown_field_is_a_usage_error(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "vertebroplasty", "--fields", "risk")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("painref: unknown field 'risk'; did you mean 'risks'?")
+
+
+# find ----------------------------------------------------------------------
+
+
+def test_find_by_condition_shows_what_it_treats(run_mini: Invoke) -> None:
+    result = run_mini("find", "--condition", "spinal compression fracture")
+    assert result.exit_code == 0
+    assert "Kyphoplasty  kyphoplasty" in result.stdout
+    assert "treats: Vertebral compression fracture" in result.stdout
+    assert "2 procedures." in result.stdout
+
+
+@pytest.mark.parametrize("term", ["slipped disc", "Herniated Discs", "hernaited disc"])
+def test_find_condition_synonyms_and_typos(run_mini: Invoke, term: str) -> None:
+    result = run_mini("find", "--condition", term, "--json")
+    assert result.exit_code == 0
+    assert [v["id"] for v in json.loads(result.stdout)] == ["epidural-steroid-injection"]
+
+
+def test_find_unknown_condition_exits_1(run_mini: Invoke) -> None:
+    result = run_mini("find", "--condition", "sunburn")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("painref: no condition matches 'sunburn'")
+
+
+def test_find_repeated_option_is_or_different_options_are_and(run_mini: Invoke) -> None:
+    either = run_mini("find", "-c", "herniated disc", "-c", "facet joint pain", "--json")
+    ids = [v["id"] for v in json.loads(either.stdout)]
+    assert ids == ["epidural-steroid-injection", "medial-branch-block", "radiofrequency-neurotomy"]
+    both = run_mini("find", "-c", "facet joint pain", "--purpose", "diagnostic", "--json")
+    assert [v["id"] for v in json.loads(both.stdout)] == ["medial-branch-block"]
+
+
+def test_find_filters(run_mini: Invoke) -> None:
+    def ids(*args: str) -> list[str]:
+        result = run_mini("find", *args, "--json")
+        assert result.exit_code == 0, result.output
+        return [v["id"] for v in json.loads(result.stdout)]
+
+    assert ids("--region", "cervical") == [
+        "cervical-radiofrequency-neurotomy",
+        "epidural-steroid-injection",
+    ]
+    assert ids("--guidance", "fluoroscopy", "--medication", "cement") == [
+        "kyphoplasty",
+        "vertebroplasty",
+    ]
+    assert ids("--category", "nerve-block") == ["medial-branch-block"]
+    assert ids("--max-minutes", "10") == ["epidural-steroid-injection"]
+    assert ids("--medication", "steroid") == ["epidural-steroid-injection"]
+
+
+def test_find_valid_filters_matching_nothing_is_empty_and_exit_0(run_mini: Invoke) -> None:
+    result = run_mini("find", "--region", "knee", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    human = run_mini("find", "--region", "knee")
+    assert human.exit_code == 0
+    assert "No procedure matches all of those filters." in human.stdout
+
+
+def test_find_unknown_vocabulary_term_exits_1(run_mini: Invoke) -> None:
+    result = run_mini("find", "--guidance", "xray vision")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("painref: 'xray vision' is not a known guidance; choose from:")
+
+
+def test_find_without_filters_is_a_usage_error(run_mini: Invoke) -> None:
+    result = run_mini("find")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("painref: give at least one filter")
+
+
+# list ----------------------------------------------------------------------
+
+
+def test_list_groups_by_category(run_mini: Invoke) -> None:
+    result = run_mini("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Vertebral augmentation"
+    assert "Nerve block" in lines
+    assert result.stdout.rstrip().endswith("6 procedures. Run 'painref show ID' for one of them.")
+
+
+def test_list_json(run_mini: Invoke) -> None:
+    values = json.loads(run_mini("list", "--json").stdout)
+    assert len(values) == 6
+    for value in values:
+        check_procedure_object(value)
+
+
+# output --------------------------------------------------------------------
+
+
+def test_catalog_text_is_never_markup(run_mini: Invoke) -> None:
+    # "[1]"-style citation marks would vanish if text were parsed as Rich markup.
+    result = run_mini("show", "kyphoplasty")
+    assert "Bleeding [2]" in result.stdout
+
+
+def test_no_escape_sequences_when_piped_even_with_no_color_unset(run_mini: Invoke) -> None:
+    for args in (
+        ["show", "esi"],
+        ["compare", "esi", "mbb"],
+        ["find", "-c", "slipped disc"],
+        ["list"],
+    ):
+        result = run_mini(*args)
+        assert result.exit_code == 0
+        assert not ESCAPE.search(result.stdout)
+        assert all(line == line.rstrip() for line in result.stdout.splitlines())

@@ -1,0 +1,149 @@
+"""Forgiving lookup: exact, acronym, typo, British spelling, plural, ambiguity, no match."""
+
+from __future__ import annotations
+
+import pytest
+
+from painref.catalog import Catalog, open_catalog
+from painref.errors import Ambiguous, NotFound, UsageProblem
+from painref.match import Matcher, normalise
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return open_catalog()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kyphoplasty", "kyphoplasty"),
+        ("  Epidural   Steroid-Injections ", "epidural steroid injection"),
+        ("geniculate artery embolisation", "geniculate artery embolization"),
+        ("anaesthetic", "anesthetic"),
+        ("Herniated disks", "herniated disc"),
+        ("SI-joint", "si joint"),
+        ("Sacroiliac (SI) joint: injection!", "sacroiliac si joint injection"),
+        ("nerve blocks", "nerve block"),
+        ("stenosis", "stenosis"),
+        ("arteries", "artery"),
+        ("Café", "cafe"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_matcher_exact_then_fuzzy_then_suggestions() -> None:
+    matcher = Matcher({"alpha": ["alpha block"], "beta": ["beta block", "BB"]})
+    assert matcher.match("Alpha Blocks").ids == ("alpha",)
+    assert matcher.match("Alpha Blocks").exact
+    assert matcher.match("bb").ids == ("beta",)
+    assert matcher.match("alpah block").ids == ("alpha",)
+    assert not matcher.match("alpah block").exact
+    # "block" is only half of either name: a suggestion, not an answer.
+    half = matcher.match("block")
+    assert half.ids == ()
+    assert set(half.suggestions) == {"alpha", "beta"}
+    shared = Matcher({"alpha": ["family name"], "beta": ["family name"]})
+    assert shared.match("family names").ids == ("alpha", "beta")
+    assert matcher.match("gamma ray").ids == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kyphoplasty", "kyphoplasty"),
+        ("KYPHOPLASTY", "kyphoplasty"),
+        ("balloon kyphoplasty", "kyphoplasty"),
+        ("kyfoplasty", "kyphoplasty"),
+        ("vertebroplsty", "vertebroplasty"),
+        ("ESI", "epidural-steroid-injection"),
+        ("epidural steroid injections", "epidural-steroid-injection"),
+        ("MBB", "medial-branch-block"),
+        ("GAE", "geniculate-artery-embolization"),
+        ("geniculate artery embolisation", "geniculate-artery-embolization"),
+        ("SI joint injection", "sacroiliac-joint-injection"),
+        ("sacro-iliac joint injection", "sacroiliac-joint-injection"),
+        ("radiofrequency rhizotomy", "facet-radiofrequency-ablation"),
+        ("radiofrequency medial branch neurotomy", "facet-radiofrequency-ablation"),
+        ("cervical RFA", "cervical-radiofrequency-ablation"),
+        ("knee RFA", "genicular-radiofrequency-ablation"),
+        ("spinal cord stimulator implant", "spinal-cord-stimulator-implant"),
+        ("SCS trial", "spinal-cord-stimulator-trial"),
+        ("intrathecal pump", "implantable-drug-pump"),
+        ("occipital nerve blok", "occipital-nerve-block"),
+        ("pudendal nerve blocks", "pudendal-nerve-block"),
+        ("genicular block", "genicular-nerve-block"),
+        ("spinal cord stim trial", "spinal-cord-stimulator-trial"),
+        ("vertebro", "vertebroplasty"),
+        ("stem cell injection", "stem-cell-therapy"),
+    ],
+)
+def test_real_catalog_resolves(catalog: Catalog, query: str, expected: str) -> None:
+    assert catalog.procedure(query).id == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "some_of"),
+    [
+        ("RFA", {"facet-radiofrequency-ablation", "genicular-radiofrequency-ablation"}),
+        (
+            "radiofrequency ablation",
+            {"facet-radiofrequency-ablation", "cervical-radiofrequency-ablation"},
+        ),
+        (
+            "spinal cord stimulator",
+            {"spinal-cord-stimulator-trial", "spinal-cord-stimulator-implant"},
+        ),
+        ("spinal cord stim", {"spinal-cord-stimulator-trial", "spinal-cord-stimulator-implant"}),
+        ("neuroaugmentation", {"spinal-cord-stimulator-trial", "spinal-cord-stimulator-implant"}),
+    ],
+)
+def test_real_catalog_asks_instead_of_guessing(
+    catalog: Catalog, query: str, some_of: set[str]
+) -> None:
+    with pytest.raises(Ambiguous) as caught:
+        catalog.procedure(query)
+    assert some_of <= {c.id for c in caught.value.candidates}
+
+
+@pytest.mark.parametrize(
+    ("query", "suggested"),
+    [
+        # Procedures that share words with catalog entries are never taken for them.
+        ("hip joint injection", "sacroiliac-joint-injection"),
+        ("sacroiliac fusion", "sacroiliac-joint-injection"),
+        ("minimally invasive lumbar discectomy", "lumbar-facet-injection"),
+        ("pudendal", "pudendal-nerve-block"),
+        ("injection", "facet-joint-injection"),
+    ],
+)
+def test_real_catalog_no_match_suggests(catalog: Catalog, query: str, suggested: str) -> None:
+    with pytest.raises(NotFound) as caught:
+        catalog.procedure(query)
+    candidates = [c.id for c in caught.value.candidates]
+    assert suggested in candidates
+    assert len(candidates) <= 5
+
+
+def test_empty_query_is_a_usage_problem(catalog: Catalog) -> None:
+    with pytest.raises(UsageProblem):
+        catalog.procedure(" - ")
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("sciatica", "sciatica"),
+        ("pinched nerve", "radiculopathy"),
+        ("RSD", "crps"),
+        ("reflex sympathetic dystrophy", "crps"),
+        ("hernaited disc", "herniated-disc"),
+        ("slipped disc", "herniated-disc"),
+        ("migraines", "migraine"),
+        ("knee arthritis", "knee-osteoarthritis"),
+    ],
+)
+def test_real_condition_vocabulary(catalog: Catalog, term: str, expected: str) -> None:
+    assert catalog.condition(term).id == expected
