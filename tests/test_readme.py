@@ -1,0 +1,48 @@
+"""The README's examples are real output: each ```console block is re-run and compared.
+
+Refresh them after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest tests/test_readme.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+import pytest
+
+from tests.conftest import REPO, Invoke
+
+README = REPO / "README.md"
+BLOCK = re.compile(r"```console\n\$ (painref [^\n]*)\n(.*?)```", re.DOTALL)
+
+
+def _blocks() -> list[tuple[str, str]]:
+    return BLOCK.findall(README.read_text(encoding="utf-8"))
+
+
+def test_readme_has_examples_of_every_command() -> None:
+    commands = {command.split()[1] for command, _ in _blocks()}
+    assert {"show", "compare", "find", "list"} <= commands
+
+
+@pytest.mark.parametrize("command", [command for command, _ in _blocks()])
+def test_readme_example_is_real_output(run: Invoke, command: str) -> None:
+    result = run(*shlex.split(command)[1:])
+    shown = dict(_blocks())[command]
+    actual = result.stdout + result.stderr
+    if os.environ.get("PAINREF_UPDATE_DOCS") and actual != shown:
+        text = README.read_text(encoding="utf-8")
+        old = f"```console\n$ {command}\n{shown}```"
+        README.write_text(
+            text.replace(old, f"```console\n$ {command}\n{actual}```"), encoding="utf-8"
+        )
+        return
+    assert actual == shown
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert text.count("<!-- test-command -->") == 1
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in ci
