@@ -105,7 +105,6 @@ def compare_table(
         show_lines=True,
         header_style="bold",
         expand=True,
-        pad_edge=False,
     )
     table.add_column("", style=LABEL_STYLE, no_wrap=True, width=12)
     for procedure in procedures:

@@ -1,0 +1,34 @@
+"""Rendered output at a fixed width with colour off, compared exactly with tests/golden/.
+
+Refresh after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import GOLDEN, Invoke
+
+CASES = {
+    "show-kyphoplasty": ["show", "kyphoplasty"],
+    "show-medial-branch-block": ["show", "mbb"],
+    "compare-kyphoplasty-vertebroplasty": ["compare", "kyphoplasty", "vertebroplasty"],
+    "compare-three-fields": ["compare", "esi", "kyphoplasty", "mbb", "-f", "duration,guidance"],
+    "find-condition": ["find", "--condition", "slipped disc"],
+    "find-nothing": ["find", "--region", "knee"],
+    "list": ["list"],
+    "error-ambiguous": ["show", "rfa"],
+    "error-not-found": ["show", "vertebrplasti kit"],
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rendered_output_matches_golden(run_mini: Invoke, name: str) -> None:
+    result = run_mini(*CASES[name])
+    actual = f"exit {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("PAINREF_UPDATE_DOCS"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
