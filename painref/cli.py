@@ -107,19 +107,22 @@ def _emit_rich(build: Any) -> None:
     console = Console(highlight=False, emoji=False)
     styled = console.is_terminal and not os.environ.get("NO_COLOR")
     if styled:
-        console.print(build(True))
+        console.print(build(True), crop=False)
         return
     plain = Console(
         highlight=False, emoji=False, color_system=None, force_terminal=False, width=console.width
     )
     with plain.capture() as captured:
-        plain.print(build(False))
+        plain.print(build(False), crop=False)
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 @app.command()
 def show(
-    name: Annotated[str, typer.Argument(help="Procedure name, alias or id; typos are forgiven.")],
+    name: Annotated[
+        list[str],
+        typer.Argument(help="Procedure name, alias or id (quotes optional); typos are forgiven."),
+    ],
     json_output: JsonFlag = False,
 ) -> None:
     """Show everything about one procedure.
@@ -127,7 +130,7 @@ def show(
     Example: painref show kyphoplasty
     """
     catalog = _catalog()
-    procedure = catalog.procedure(name)
+    procedure = catalog.procedure(" ".join(name))
     if json_output:
         from painref.render.jsonout import procedure_object
 

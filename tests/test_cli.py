@@ -383,3 +383,21 @@ def test_no_escape_sequences_when_piped_even_with_no_color_unset(run_mini: Invok
         assert result.exit_code == 0
         assert not ESCAPE.search(result.stdout)
         assert all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
+def test_every_source_url_is_printed_whole_and_unwrapped(run: Invoke) -> None:
+    """Citations must stay copyable: no URL may be cropped or folded at the width."""
+    from painref.catalog import open_catalog
+
+    catalog = open_catalog()
+    for procedure in catalog.procedures.values():
+        shown = run("show", procedure.id).stdout.splitlines()
+        for source in catalog.sources_of(procedure):
+            if source.url:
+                assert f"    {source.url}" in shown, (procedure.id, source.url)
+
+
+def test_show_takes_a_multi_word_name_without_quotes(run_mini: Invoke) -> None:
+    result = run_mini("show", "medial", "branch", "block", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["id"] == "medial-branch-block"

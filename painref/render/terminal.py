@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -36,17 +37,26 @@ def _lines_text(lines: Sequence[Line], citations: Citations) -> Text:
     return text
 
 
-def _sources_text(catalog: Catalog, citations: Citations) -> Text:
-    text = Text()
+def _sources(catalog: Catalog, citations: Citations) -> RenderableType:
+    """The numbered source list. URLs are never wrapped, so they stay copyable and
+    clickable (a terminal that supports it gets a real hyperlink)."""
+    parts: list[RenderableType] = [Text("Sources", style="bold")]
     for number, source_id in enumerate(citations.order, start=1):
         source = catalog.sources[source_id]
-        if number > 1:
-            text.append("\n")
-        text.append(f"[{number}] ", style=MARK_STYLE)
-        text.append(source.title)
-        where = source.url or f"source document {source.file}"
-        text.append(f"\n    {where}", style="dim")
-    return text
+        title = Text(f"[{number}] ", style=MARK_STYLE)
+        title.append(source.title)
+        parts.append(title)
+        if source.url:
+            where = Text(
+                f"    {source.url}",
+                style=Style(dim=True, link=source.url),
+                no_wrap=True,
+                overflow="ignore",
+            )
+        else:
+            where = Text(f"    source document {source.file}", style="dim")
+        parts.append(where)
+    return Group(*parts)
 
 
 def _note() -> Text:
@@ -64,7 +74,6 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
         grid.add_row(
             Text(_short_label(label)), _lines_text(field_lines(catalog, procedure, name), citations)
         )
-    grid.add_row(Text("Sources"), _sources_text(catalog, citations))
 
     heading = Text()
     heading.append(procedure.name, style="bold")
@@ -81,9 +90,13 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
                 box=box.ROUNDED,
                 padding=(0, 1),
             ),
+            _sources(catalog, citations),
+            Text(),
             _note(),
         )
-    return Group(heading, subtitle, Text(), grid, Text(), _note())
+    return Group(
+        heading, subtitle, Text(), grid, Text(), _sources(catalog, citations), Text(), _note()
+    )
 
 
 _SHORT_LABELS = {
@@ -112,10 +125,7 @@ def compare_table(
     for name in fields:
         cells = [_lines_text(field_lines(catalog, p, name), citations) for p in procedures]
         table.add_row(Text(_short_label(FIELDS[name])), *cells)
-    sources = Text("Sources", style="bold")
-    sources.append("\n")
-    sources.append_text(_sources_text(catalog, citations))
-    return Group(table, sources, Text(), _note())
+    return Group(table, _sources(catalog, citations), Text(), _note())
 
 
 def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
