@@ -283,11 +283,13 @@ def _resolve(matcher: Matcher, query: str, names: Mapping[str, str], kind: str) 
 
 
 def _vocab_term(term: str, allowed: Mapping[str, str], what: str) -> str:
-    match = Matcher({key: (label,) for key, label in allowed.items()}).match(term)
+    names = {key: (label, *vocab.SYNONYMS.get(key, ())) for key, label in allowed.items()}
+    match = Matcher(names).match(term)
     if len(match.ids) == 1:
         return match.ids[0]
-    options = match.ids or match.suggestions or tuple(allowed)
+    options = match.ids or match.suggestions
+    hint = f"did you mean: {', '.join(options)}? " if options else ""
     raise NotFound(
-        f"{_quote(term)} is not a known {what}; choose from: {', '.join(options)}",
-        tuple(Candidate(option, allowed[option]) for option in options),
+        f"{_quote(term)} is not a known {what}; {hint}(choose from: {', '.join(allowed)})",
+        tuple(Candidate(option, allowed[option]) for option in options or allowed),
     )

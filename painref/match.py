@@ -29,6 +29,7 @@ PREFIX_MIN = 3
 SUGGEST = 55.0
 SUGGEST_SPREAD = 15.0
 MAX_SUGGESTIONS = 5
+MIN_SUGGEST_QUERY = 3
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
 
 _BRITISH = (
@@ -144,6 +145,9 @@ class Matcher:
 
     def _suggestions(self, key: str) -> tuple[str, ...]:
         from rapidfuzz import fuzz, process
+
+        if len(key) < MIN_SUGGEST_QUERY:
+            return ()  # a letter or two matches everything a little
 
         best: dict[str, float] = {}
         for _, score, index in process.extract(

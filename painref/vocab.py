@@ -41,6 +41,21 @@ GUIDANCE: dict[str, str] = {
     "none": "no imaging",
 }
 
+# Other words people use for vocabulary values, for `find` filters.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "fluoroscopy": ("x-ray", "xray", "live x-ray", "fluoro"),
+    "ct": ("computed tomography", "ct scan", "cat scan"),
+    "mri": ("magnetic resonance imaging", "mri scan"),
+    "none": ("no imaging", "landmark", "landmark guided"),
+    "cervical": ("neck", "cervical spine"),
+    "thoracic": ("mid back", "upper back", "thoracic spine"),
+    "lumbar": ("low back", "lower back", "lumbar spine"),
+    "sacral": ("sacrum", "sacroiliac", "tailbone"),
+    "limbs": ("arm", "leg", "arms and legs"),
+    "diagnostic": ("diagnosis", "test"),
+    "therapeutic": ("treatment", "therapy"),
+}
+
 # A link is stored once, on one procedure, from its point of view; the other
 # procedure shows the inverse.
 RELATIONS: dict[str, str] = {

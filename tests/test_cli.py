@@ -335,7 +335,10 @@ def test_find_valid_filters_matching_nothing_is_empty_and_exit_0(run_mini: Invok
 def test_find_unknown_vocabulary_term_exits_1(run_mini: Invoke) -> None:
     result = run_mini("find", "--guidance", "xray vision")
     assert result.exit_code == 1
-    assert result.stderr.startswith("painref: 'xray vision' is not a known guidance; choose from:")
+    assert result.stderr == (
+        "painref: 'xray vision' is not a known guidance; did you mean: fluoroscopy? "
+        "(choose from: fluoroscopy, ct, ultrasound, mri, none)\n"
+    )
 
 
 def test_find_without_filters_is_a_usage_error(run_mini: Invoke) -> None:
@@ -401,3 +404,27 @@ def test_show_takes_a_multi_word_name_without_quotes(run_mini: Invoke) -> None:
     result = run_mini("show", "medial", "branch", "block", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["id"] == "medial-branch-block"
+
+
+def test_find_vocabulary_takes_everyday_words(run_mini: Invoke) -> None:
+    result = run_mini("find", "--region", "neck", "--guidance", "x-ray", "--json")
+    assert result.exit_code == 0
+    assert [v["id"] for v in json.loads(result.stdout)] == ["epidural-steroid-injection"]
+
+
+def test_find_vocabulary_miss_suggests(run_mini: Invoke) -> None:
+    result = run_mini("find", "--region", "spine")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "painref: 'spine' is not a known region; did you mean: cervical, lumbar, thoracic? "
+        "(choose from: head, "
+        "cervical, thoracic, lumbar, sacral, pelvis, shoulder, hip, knee, limbs)\n"
+    )
+
+
+def test_a_single_letter_gets_no_noise_suggestions(run_mini: Invoke) -> None:
+    result = run_mini("show", "é")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "painref: no procedure matches 'é'; run 'painref list' to see what is covered\n"
+    )
