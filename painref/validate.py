@@ -1,18 +1,6 @@
 """Turn a read YAML document into checked records, collecting every problem.
 
-Problem codes are stable; tests and users may rely on them:
-
-PR001 YAML syntax error          PR013 an id is not kebab-case
-PR002 empty file                 PR014 duplicate id
-PR003 anchor, alias or merge key PR015 value outside a closed vocabulary
-PR004 YAML tag not allowed       PR016 reference to an unknown id
-PR005 nesting too deep           PR017 a fact without sources
-PR006 mapping key is not text    PR018 impossible duration
-PR007 duplicate key              PR019 a source needs exactly one of file or url
-PR010 wrong type                 PR020 a link stored on both procedures
-PR011 unknown field              PR021 a procedure linked to itself
-PR012 required field missing     PR022 unsupported catalog version
-                                 PR023 empty text
+Every problem has a stable code from CODES; tests and users may rely on them.
 """
 
 from __future__ import annotations
@@ -28,6 +16,32 @@ from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, So
 from painref.yamlread import REJECTED, Document, OddScalar, PathKey
 
 T = TypeVar("T")
+
+CODES: dict[str, str] = {
+    "PR001": "YAML syntax error",
+    "PR002": "empty file",
+    "PR003": "anchor, alias or merge key",
+    "PR004": "YAML tag not allowed",
+    "PR005": "nesting too deep",
+    "PR006": "mapping key is not text",
+    "PR007": "duplicate key",
+    "PR008": "file too large or not UTF-8",
+    "PR009": "file cannot be read",
+    "PR010": "wrong type",
+    "PR011": "unknown field",
+    "PR012": "required field missing",
+    "PR013": "id is not kebab-case",
+    "PR014": "duplicate id",
+    "PR015": "value outside a closed vocabulary",
+    "PR016": "reference to an unknown id",
+    "PR017": "fact without sources",
+    "PR018": "impossible duration",
+    "PR019": "a source needs exactly one of file or url",
+    "PR020": "link stored on both procedures",
+    "PR021": "procedure linked to itself",
+    "PR022": "unsupported catalog version",
+    "PR023": "empty text",
+}
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SUPPORTED_VERSIONS = (1,)
 
@@ -134,7 +148,11 @@ def check_layer(doc: Document) -> Layer:
                     layer.broken.add((kind, record_id))
                 continue
             if record.id in store:
-                doc.problem((*path, "id"), "PR014", f"duplicate {kind[:-1]} id {record.id!r}")
+                doc.problem(
+                    (*path, "id"),
+                    "PR014",
+                    f"duplicate {kind[:-1]} id {record.id!r} (in {kind[:-1]} #{index + 1})",
+                )
                 continue
             store[record.id] = record
             layer.paths[(kind, record.id)] = path
