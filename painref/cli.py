@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -17,6 +17,9 @@ from typer.core import TyperGroup
 from painref import __version__
 from painref.catalog import Catalog, Filters, open_catalog
 from painref.errors import PainrefError, UsageProblem
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 def _emit_json(value: Any) -> None:
@@ -100,7 +103,7 @@ def _catalog() -> Catalog:
     return open_catalog()
 
 
-def _emit_rich(build: Any) -> None:
+def _emit_rich(build: Callable[[bool], RenderableType]) -> None:
     """Render for a person: Rich on a terminal, plain text when piped or under NO_COLOR."""
     from rich.console import Console
 
