@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from painref import vocab
 from painref.errors import Ambiguous, Candidate, CatalogError, NotFound, Problem, UsageProblem
@@ -63,7 +64,6 @@ def open_catalog(paths: Sequence[Path] = (), bundled: bool = True) -> Catalog:
 
 def merge(layers: Sequence[Layer]) -> Catalog:
     """Later layers replace earlier entries with the same id; then check every reference."""
-    problems = [problem for layer in layers for problem in layer.doc.problems]
     sources: dict[str, Source] = {}
     conditions: dict[str, Condition] = {}
     procedures: dict[str, Procedure] = {}
@@ -165,26 +165,21 @@ class Catalog:
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
-        self._procedure_matcher: Matcher | None = None
-        self._condition_matcher: Matcher | None = None
+        self._matchers: dict[str, Matcher] = {}
 
     # Lookup -----------------------------------------------------------------
 
     def procedure(self, query: str) -> Procedure:
-        if self._procedure_matcher is None:
-            self._procedure_matcher = Matcher(
-                {p.id: (p.name, *p.aliases) for p in self.procedures.values()}
-            )
-        names = {p.id: p.name for p in self.procedures.values()}
-        return self.procedures[_resolve(self._procedure_matcher, query, names, "procedure")]
+        return self.procedures[self._resolve(query, self.procedures, "procedure")]
 
     def condition(self, query: str) -> Condition:
-        if self._condition_matcher is None:
-            self._condition_matcher = Matcher(
-                {c.id: (c.name, *c.aliases) for c in self.conditions.values()}
-            )
-        names = {c.id: c.name for c in self.conditions.values()}
-        return self.conditions[_resolve(self._condition_matcher, query, names, "condition")]
+        return self.conditions[self._resolve(query, self.conditions, "condition")]
+
+    def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
+        """The id `query` names, or a NotFound / Ambiguous error listing candidates."""
+        if kind not in self._matchers:
+            self._matchers[kind] = Matcher({r.id: (r.name, *r.aliases) for r in records.values()})
+        return _resolve(self._matchers[kind], query, records, kind)
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)
@@ -258,7 +253,18 @@ def _quote(text: str, limit: int = 80) -> str:
     return repr(shown)
 
 
-def _resolve(matcher: Matcher, query: str, names: Mapping[str, str], kind: str) -> str:
+class _Named(Protocol):
+    """What lookup needs of a record: procedures and conditions both qualify."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: str) -> str:
     if not normalise(query):
         raise UsageProblem(
             f"give a {kind} name to look up, for example 'kyphoplasty'"
@@ -269,10 +275,10 @@ def _resolve(matcher: Matcher, query: str, names: Mapping[str, str], kind: str) 
     if len(match.ids) == 1:
         return match.ids[0]
     if match.ids:
-        candidates = tuple(Candidate(i, names[i]) for i in match.ids)
+        candidates = tuple(Candidate(i, records[i].name) for i in match.ids)
         listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
         raise Ambiguous(f"{_quote(query)} could mean more than one {kind}: {listing}", candidates)
-    candidates = tuple(Candidate(i, names[i]) for i in match.suggestions)
+    candidates = tuple(Candidate(i, records[i].name) for i in match.suggestions)
     hint = (
         f"; did you mean: {', '.join(c.id for c in candidates)}?"
         if candidates
