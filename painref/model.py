@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from painref.vocab import TAG_FIELDS
+
+# Fields that hold one fact, and fields that hold a list of facts.
+TEXT_FACTS: tuple[str, ...] = ("summary", "how_it_works", "anesthesia", "setting", "recovery")
+LIST_FACTS: tuple[str, ...] = ("candidacy", "contraindications", "risks")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -81,7 +87,7 @@ class Procedure:
     def citations(self) -> dict[str, tuple[str, ...]]:
         """Every cited field, keyed by its path (``summary``, ``risks[0]`` ...)."""
         cited: dict[str, tuple[str, ...]] = {}
-        for name in ("purpose", "regions", "guidance", "medications", "conditions"):
+        for name in TAG_FIELDS:
             if name in self.cite:
                 cited[name] = self.cite[name]
         for name in ("summary", "how_it_works", "anesthesia", "setting"):
@@ -96,7 +102,7 @@ class Procedure:
             cited["relief.onset"] = self.relief.onset.sources
         if self.relief.lasts is not None:
             cited["relief.lasts"] = self.relief.lasts.sources
-        for name in ("candidacy", "contraindications", "risks"):
+        for name in LIST_FACTS:
             for index, fact in enumerate(getattr(self, name)):
                 cited[f"{name}[{index}]"] = fact.sources
         for index, link in enumerate(self.related):

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from painref.catalog import Catalog, bundled_catalog_path, open_catalog
-from painref.model import Fact, Procedure
+from painref.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
 from painref.validate import PROCEDURE_FIELDS
+from painref.vocab import TAG_FIELDS
 from tests.conftest import SEEDS
 
 CATALOG = open_catalog()
@@ -49,7 +50,7 @@ NUMBER_WORDS = {
 
 def facts_of(procedure: Procedure) -> list[tuple[str, Fact]]:
     facts: list[tuple[str, Fact]] = []
-    for name in ("summary", "how_it_works", "anesthesia", "setting", "recovery"):
+    for name in TEXT_FACTS:
         fact = getattr(procedure, name)
         if fact is not None:
             facts.append((name, fact))
@@ -59,7 +60,7 @@ def facts_of(procedure: Procedure) -> list[tuple[str, Fact]]:
     ):
         if fact is not None:
             facts.append((name, fact))
-    for name in ("candidacy", "contraindications", "risks"):
+    for name in LIST_FACTS:
         facts.extend((f"{name}[{i}]", fact) for i, fact in enumerate(getattr(procedure, name)))
     if procedure.duration is not None:
         text = f"{procedure.duration.min_minutes} {procedure.duration.max_minutes}"
@@ -115,7 +116,7 @@ def test_every_fact_and_tag_is_cited(procedure_id: str) -> None:
     procedure = CATALOG.procedures[procedure_id]
     for name, fact in facts_of(procedure):
         assert fact.sources, f"{procedure_id}.{name} has no source"
-    for tag in ("purpose", "regions", "guidance", "medications", "conditions"):
+    for tag in TAG_FIELDS:
         if getattr(procedure, tag):
             assert procedure.cite.get(tag), f"{procedure_id}.{tag} has no source"
     assert set(procedure.source_ids()) <= set(CATALOG.sources)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from painref import vocab
 from painref.catalog import Catalog
-from painref.model import Fact, Procedure
+from painref.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ FIELDS: dict[str, str] = {
 def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]:
     """The lines of one field; an empty list means no source states it."""
     cite = procedure.cite.get(name, ())
-    if name in ("summary", "how_it_works", "anesthesia", "setting", "recovery"):
+    if name in TEXT_FACTS:
         fact: Fact | None = getattr(procedure, name)
         return [Line(fact.text, fact.sources)] if fact else []
     if name == "category":
@@ -87,7 +87,7 @@ def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]
                 lasts.sources if lasts else (),
             ),
         ]
-    if name in ("candidacy", "contraindications", "risks"):
+    if name in LIST_FACTS:
         facts: tuple[Fact, ...] = getattr(procedure, name)
         return [Line(fact.text, fact.sources, bullet=True) for fact in facts]
     if name == "related":
