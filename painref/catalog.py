@@ -155,6 +155,15 @@ class Found:
     matched_conditions: tuple[Condition, ...]
 
 
+@dataclass(frozen=True)
+class SourceUse:
+    """One source and the records that cite it."""
+
+    source: Source
+    procedures: tuple[Procedure, ...]
+    conditions: tuple[Condition, ...]
+
+
 class Catalog:
     def __init__(
         self,
@@ -186,6 +195,32 @@ class Catalog:
 
     def sources_of(self, procedure: Procedure) -> tuple[Source, ...]:
         return tuple(self.sources[s] for s in procedure.source_ids())
+
+    def source_uses(self, procedure: Procedure | None = None) -> list[SourceUse]:
+        """Every source (or those of one procedure) with what cites it: source
+        documents first by file name, then public pages by title; citers by id."""
+        wanted = set(procedure.source_ids()) if procedure else set(self.sources)
+        uses = []
+        for source in self.sources.values():
+            if source.id not in wanted:
+                continue
+            procedures = tuple(
+                sorted(
+                    (p for p in self.procedures.values() if source.id in p.source_ids()),
+                    key=lambda p: p.id,
+                )
+            )
+            conditions = tuple(
+                sorted(
+                    (c for c in self.conditions.values() if source.id in c.sources),
+                    key=lambda c: c.id,
+                )
+            )
+            uses.append(SourceUse(source, procedures, conditions))
+        return sorted(
+            uses,
+            key=lambda u: (u.source.file is None, u.source.file or "", u.source.title.casefold()),
+        )
 
     def by_category(self) -> dict[str, list[Procedure]]:
         groups: dict[str, list[Procedure]] = {category: [] for category in vocab.CATEGORIES}

@@ -269,6 +269,31 @@ def list_procedures(json_output: JsonFlag = False) -> None:
     _emit_rich(lambda styled: list_view(groups, styled))
 
 
+@app.command()
+def sources(
+    procedure: Annotated[
+        list[str] | None,
+        typer.Argument(help="Only the sources of this procedure (optional)."),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """List every source, with the procedures and conditions that cite it.
+
+    Example: painref sources    or    painref sources kyphoplasty
+    """
+    catalog = _catalog()
+    chosen = catalog.procedure(" ".join(procedure)) if procedure else None
+    uses = catalog.source_uses(chosen)
+    if json_output:
+        from painref.render.jsonout import source_object
+
+        _emit_json([source_object(use) for use in uses])
+        return
+    from painref.render.terminal import sources_view
+
+    _emit_rich(lambda styled: sources_view(uses, styled))
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"painref {__version__}\n")

@@ -13,6 +13,9 @@ CATEGORIES: dict[str, str] = {
     "neuromodulation": "neuromodulation",
     "intrathecal-drug-delivery": "intrathecal drug delivery",
     "regenerative-therapy": "regenerative therapy",
+    "disc-procedure": "disc procedure",
+    "spine-surgery": "minimally invasive spine surgery",
+    "soft-tissue-injection": "muscle and soft-tissue injection",
 }
 
 PURPOSES: dict[str, str] = {

@@ -220,7 +220,7 @@ def test_version(run_mini: Invoke) -> None:
     assert result.stdout == f"painref {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["show", "compare", "find", "list"])
+@pytest.mark.parametrize("command", ["show", "compare", "find", "list", "sources"])
 def test_every_command_has_help_with_an_example(run_mini: Invoke, command: str) -> None:
     result = run_mini(command, "--help")
     assert result.exit_code == 0
@@ -364,6 +364,56 @@ def test_list_json(run_mini: Invoke) -> None:
     assert len(values) == 6
     for value in values:
         check_procedure_object(value)
+
+
+# sources -------------------------------------------------------------------
+
+
+def test_sources_json_lists_every_source_with_its_citers(run_mini: Invoke) -> None:
+    result = run_mini("sources", "--json")
+    assert result.exit_code == 0
+    values = json.loads(result.stdout)
+    assert [v["id"] for v in values] == [
+        "umm-ir",
+        "ipm-techniques",
+        "azura-ipm",
+        "example-facet-page",
+    ]
+    for value in values:
+        assert list(value) == ["id", "title", "url", "file", "procedures", "conditions"]
+        assert (value["url"] is None) != (value["file"] is None)
+    azura = values[2]
+    assert [p["id"] for p in azura["procedures"]] == [
+        "epidural-steroid-injection",
+        "kyphoplasty",
+        "vertebroplasty",
+    ]
+    assert azura["conditions"] == [{"id": "herniated-disc", "name": "Herniated disc"}]
+    assert values[3]["procedures"] == []
+    assert values[3]["conditions"] == [{"id": "facet-joint-pain", "name": "Facet joint pain"}]
+
+
+def test_sources_of_one_procedure_are_the_ones_it_cites(run_mini: Invoke) -> None:
+    values = json.loads(run_mini("sources", "kyphoplasty", "--json").stdout)
+    shown = json.loads(run_mini("show", "kyphoplasty", "--json").stdout)
+    assert {v["id"] for v in values} == {s["id"] for s in shown["sources"]}
+
+
+def test_sources_of_an_unknown_procedure_exits_1(run_mini: Invoke) -> None:
+    result = run_mini("sources", "nothing like it")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("painref: no procedure matches 'nothing like it'")
+
+
+def test_every_real_source_is_listed_with_at_least_one_citer(run: Invoke) -> None:
+    values = json.loads(run("sources", "--json").stdout)
+    assert len(values) == len({v["id"] for v in values})
+    for value in values:
+        assert value["procedures"] or value["conditions"], value["id"]
+    printed = run("sources").stdout.splitlines()
+    for value in values:
+        if value["url"]:
+            assert "    " + value["url"] in printed, value["url"]
 
 
 # output --------------------------------------------------------------------

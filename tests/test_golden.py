@@ -19,6 +19,8 @@ CASES = {
     "find-condition": ["find", "--condition", "slipped disc"],
     "find-nothing": ["find", "--region", "knee"],
     "list": ["list"],
+    "sources": ["sources"],
+    "sources-of-one-procedure": ["sources", "mbb"],
     "error-ambiguous": ["show", "rfa"],
     "error-not-found": ["show", "vertebrplasti kit"],
 }

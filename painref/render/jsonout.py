@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from painref.catalog import Catalog
+from painref.catalog import Catalog, SourceUse
 from painref.errors import PainrefError
 from painref.model import Fact, Procedure
 
@@ -52,6 +52,18 @@ def procedure_object(catalog: Catalog, procedure: Procedure) -> dict[str, Any]:
             for s in catalog.sources_of(procedure)
         ],
         "citations": {path: list(ids) for path, ids in procedure.citations().items()},
+    }
+
+
+def source_object(use: SourceUse) -> dict[str, Any]:
+    source = use.source
+    return {
+        "id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "file": source.file,
+        "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
+        "conditions": [{"id": c.id, "name": c.name} for c in use.conditions],
     }
 
 

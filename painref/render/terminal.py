@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from painref import vocab
-from painref.catalog import Catalog, Found
+from painref.catalog import Catalog, Found, SourceUse
 from painref.model import Procedure
 from painref.render.fields import FIELDS, Citations, Line, field_lines
 
@@ -171,3 +171,55 @@ def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableTyp
     total = sum(len(items) for items in groups.values())
     parts.append(Text(f"{total} procedures. Run 'painref show ID' for one of them.", style="dim"))
     return Group(*parts)
+
+
+def sources_view(uses: Sequence[SourceUse], styled: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    documents = [use for use in uses if use.source.file is not None]
+    pages = [use for use in uses if use.source.file is None]
+    for heading, group in (("Source documents", documents), ("Public pages", pages)):
+        if not group:
+            continue
+        parts.append(Text(f"{heading} ({len(group)})", style="bold underline"))
+        for use in group:
+            parts.extend(_source_entry(use))
+        parts.append(Text())
+    total = len(uses)
+    parts.append(
+        Text(
+            f"{total} source{'s' if total != 1 else ''}. "
+            "Run 'painref show ID' to read a procedure with its citations.",
+            style="dim",
+        )
+    )
+    return Group(*parts)
+
+
+def _source_entry(use: SourceUse) -> list[RenderableType]:
+    source = use.source
+    title = Text(source.id, style="cyan")
+    title.append(f"  {source.title}")
+    cited = Text("cited by: ", style=LABEL_STYLE)
+    cited.append(", ".join(p.id for p in use.procedures) or "no procedure")
+    if use.conditions:
+        cited.append("; conditions: ", style=LABEL_STYLE)
+        cited.append(", ".join(c.id for c in use.conditions))
+    # A URL sits outside any grid so that it is never cropped or wrapped.
+    if source.url:
+        where = Text(
+            f"    {source.url}",
+            style=Style(dim=True, link=source.url),
+            no_wrap=True,
+            overflow="ignore",
+        )
+    else:
+        where = Text(f"    source document {source.file}", style="dim")
+    return [_hanging("•", title), where, _hanging("", cited)]
+
+
+def _hanging(mark: str, text: Text) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(mark), text)
+    return grid
