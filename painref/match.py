@@ -108,7 +108,7 @@ class Matcher:
         for index in self._containing_all(words):
             name_words = [w for w in self._keys[index].split() if w not in STOPWORDS]
             ids = self._by_key[self._keys[index]]
-            if all(any(_word_matches(q, w) for q in words) for w in name_words):
+            if all(any(self._word_matches(q, w) for q in words) for w in name_words):
                 full.update(ids)
             elif len(words) * 2 > len(name_words):
                 most.update(ids)
@@ -119,29 +119,56 @@ class Matcher:
 
     def _containing_all(self, words: list[str]) -> set[int]:
         """Indexes of names that contain every query word (typos and prefixes allowed)."""
-        from rapidfuzz import fuzz, process  # only when the exact lookup failed
-
-        if self._keys_by_word is None:
-            self._keys_by_word = {}
-            for index, name in enumerate(self._keys):
-                for word in name.split():
-                    self._keys_by_word.setdefault(word, set()).add(index)
-        vocabulary = list(self._keys_by_word)
+        index = self._word_index()
         found: set[int] | None = None
         for query_word in words:
-            matching: set[int] = set()
-            for word, _, _ in process.extract(
-                query_word, vocabulary, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
-            ):
-                matching |= self._keys_by_word[word]
-            if len(query_word) >= PREFIX_MIN:
-                for word in vocabulary:
-                    if word.startswith(query_word):
-                        matching |= self._keys_by_word[word]
+            if query_word in index:
+                # A whole word means itself: "disc" is no prefix of "discography".
+                matching = set(index[query_word])
+            else:
+                matching = self._near(query_word, index)
             found = matching if found is None else found & matching
             if not found:
                 return set()
         return found or set()
+
+    def _word_index(self) -> dict[str, set[int]]:
+        """Every word of every name, with the indexes of the names it is in."""
+        if self._keys_by_word is None:
+            self._keys_by_word = {}
+            for position, name in enumerate(self._keys):
+                for word in name.split():
+                    self._keys_by_word.setdefault(word, set()).add(position)
+        return self._keys_by_word
+
+    @staticmethod
+    def _near(query_word: str, index: dict[str, set[int]]) -> set[int]:
+        """Names with a word the query word misspells or begins."""
+        from rapidfuzz import fuzz, process  # only when the exact lookup failed
+
+        matching: set[int] = set()
+        for word, _, _ in process.extract(
+            query_word, list(index), scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
+        ):
+            matching |= index[word]
+        if len(query_word) >= PREFIX_MIN:
+            for word in index:
+                if word.startswith(query_word):
+                    matching |= index[word]
+        return matching
+
+    def _word_matches(self, query_word: str, word: str) -> bool:
+        """A query word stands for a name word: the same word, or, unless it is a
+        whole word of some name itself, a prefix of it or a near miss."""
+        from rapidfuzz import fuzz
+
+        if query_word == word:
+            return True
+        if query_word in self._word_index():
+            return False
+        if len(query_word) >= PREFIX_MIN and word.startswith(query_word):
+            return True
+        return fuzz.ratio(query_word, word) >= WORD_ACCEPT
 
     def _suggestions(self, key: str) -> tuple[str, ...]:
         from rapidfuzz import fuzz, process
@@ -166,11 +193,3 @@ def _add(index: dict[str, list[str]], key: str, entry_id: str) -> None:
     ids = index.setdefault(key, [])
     if entry_id not in ids:
         ids.append(entry_id)
-
-
-def _word_matches(query_word: str, word: str) -> bool:
-    from rapidfuzz import fuzz
-
-    if query_word == word or (len(query_word) >= PREFIX_MIN and word.startswith(query_word)):
-        return True
-    return fuzz.ratio(query_word, word) >= WORD_ACCEPT

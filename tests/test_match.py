@@ -112,11 +112,12 @@ def test_real_catalog_asks_instead_of_guessing(
     ("query", "suggested"),
     [
         # Procedures that share words with catalog entries are never taken for them.
-        ("hip joint injection", "sacroiliac-joint-injection"),
-        ("sacroiliac fusion", "sacroiliac-joint-injection"),
-        ("minimally invasive lumbar discectomy", "lumbar-facet-injection"),
+        ("knee joint injection", "sacroiliac-joint-injection"),
+        ("cervical discectomy", "minimally-invasive-lumbar-discectomy"),
         ("pudendal", "pudendal-nerve-block"),
-        ("injection", "facet-joint-injection"),
+        ("injection", "hip-joint-injection"),
+        # A whole word is not a prefix: "disc" is not taken for discography.
+        ("disc", "discography"),
     ],
 )
 def test_real_catalog_no_match_suggests(catalog: Catalog, query: str, suggested: str) -> None:

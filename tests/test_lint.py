@@ -1,0 +1,72 @@
+"""Content lint: one failing fixture per rule, and the real catalog passes every rule."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from painref.catalog import bundled_catalog_path
+from painref.errors import Problem
+from painref.lint import LINT_CODES, lint
+from tests.conftest import FIXTURES, REPO, SEEDS
+
+LINT = FIXTURES / "lint"
+FIXTURE_SEEDS = LINT / "seeds"
+FIXTURE_EVIDENCE = LINT / "evidence.yaml"
+BAD = sorted(LINT.glob("CL*.yaml"))
+EVIDENCE = REPO / "data" / "evidence.yaml"
+
+
+def lint_fixture(path: Path) -> list[Problem]:
+    return lint(path, FIXTURE_SEEDS, FIXTURE_EVIDENCE)
+
+
+def test_the_good_fixture_passes_every_rule() -> None:
+    assert lint_fixture(LINT / "good.yaml") == []
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_each_bad_fixture_fails_with_its_exact_message(path: Path) -> None:
+    actual = "".join(f"{problem}\n" for problem in lint_fixture(path))
+    expected_path = path.with_suffix(".expected")
+    if os.environ.get("PAINREF_UPDATE_DOCS"):
+        expected_path.write_text(actual.replace(str(path), "{file}"), encoding="utf-8")
+    assert actual == expected_path.read_text(encoding="utf-8").replace("{file}", str(path))
+
+
+def test_every_rule_has_a_fixture_that_fails_for_that_rule_alone() -> None:
+    assert {path.name[:5] for path in BAD} == set(LINT_CODES)
+    for path in BAD:
+        assert {problem.code for problem in lint_fixture(path)} == {path.name[:5]}, path.name
+
+
+def test_every_problem_names_its_record() -> None:
+    for path in BAD:
+        for problem in lint_fixture(path):
+            assert re.search(r"\(in (procedure|source|condition) '[^']+'\)$", problem.message)
+
+
+def test_a_structurally_broken_catalog_reports_its_pr_problems() -> None:
+    bad = FIXTURES / "bad" / "PR011-unknown-field.yaml"
+    assert [problem.code for problem in lint(bad, FIXTURE_SEEDS)] == ["PR011"]
+
+
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason=f"the source documents are not at {SEEDS}"
+)
+
+
+@needs_seeds
+@pytest.mark.parametrize("code", list(LINT_CODES))
+def test_the_real_catalog_passes_every_content_rule(code: str) -> None:
+    problems = [p for p in real_catalog_problems() if p.code == code]
+    assert not problems, "\n".join(str(p) for p in problems)
+
+
+@cache
+def real_catalog_problems() -> tuple[Problem, ...]:
+    return tuple(lint(bundled_catalog_path(), SEEDS, EVIDENCE))
