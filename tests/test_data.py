@@ -19,6 +19,12 @@ CATALOG = open_catalog()
         ("spinal-cord-stimulator-trial", "trial-for", "spinal-cord-stimulator-implant"),
         ("kyphoplasty", "alternative", "vertebroplasty"),
         ("cervical-epidural-injection", "variant-of", "epidural-steroid-injection"),
+        ("sacroiliac-joint-injection", "precedes", "sacroiliac-radiofrequency-ablation"),
+        ("endoscopic-discectomy", "variant-of", "minimally-invasive-lumbar-discectomy"),
+        # and shown from the other side
+        ("facet-radiofrequency-ablation", "preceded-by", "medial-branch-block"),
+        ("spinal-cord-stimulator-implant", "has-trial", "spinal-cord-stimulator-trial"),
+        ("vertebroplasty", "alternative", "kyphoplasty"),
     ],
 )
 def test_key_relationships(first: str, relation: str, second: str) -> None:
