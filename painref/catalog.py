@@ -6,6 +6,7 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ from painref.yamlread import read_text
 
 BUNDLED_NAME = "procedures.yaml"
 MAX_CATALOG_BYTES = 50 * 1024 * 1024
+ENV_VAR = "PAINREF_CATALOG"
 
 
 def bundled_catalog_path() -> Path:
@@ -31,19 +33,46 @@ def bundled_catalog_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / BUNDLED_NAME
 
 
-def read_layer(path: Path) -> Layer:
+@dataclass(frozen=True)
+class Overlay:
+    """A user catalog layered over the bundled one, and where its path came from."""
+
+    path: Path
+    origin: str  # "--catalog" or "PAINREF_CATALOG"
+
+
+def overlays(env_value: str | None, option_paths: Sequence[Path]) -> list[Overlay]:
+    """PAINREF_CATALOG's paths (split on os.pathsep), then each --catalog, in order."""
+    from_env = [part for part in (env_value or "").split(os.pathsep) if part.strip()]
+    return [Overlay(Path(part), ENV_VAR) for part in from_env] + [
+        Overlay(path, "--catalog") for path in option_paths
+    ]
+
+
+def read_layer(path: Path, origin: str = "") -> Layer:
     name = str(path)
+    given = f" (given by {origin})" if origin else ""
     try:
         size = path.stat().st_size
         if size > MAX_CATALOG_BYTES:
             problem = Problem(
-                name, 1, 1, "PR008", f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}"
+                name,
+                1,
+                1,
+                "PR008",
+                f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}{given}",
             )
             raise CatalogError([problem])
+        if path.exists() and not path.is_file():
+            # A directory, FIFO or device (/dev/zero would never end).
+            kind = "a directory" if path.is_dir() else "not a regular file"
+            raise CatalogError(
+                [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: it is {kind}")]
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(
-            [Problem(name, 1, 1, "PR009", f"cannot read the catalog: {exc.strerror or exc}")]
+            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: {exc.strerror or exc}")]
         ) from None
     try:
         text = data.decode("utf-8")
@@ -51,15 +80,31 @@ def read_layer(path: Path) -> Layer:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise CatalogError(
-            [Problem(name, line, column, "PR008", "the catalog is not valid UTF-8 text")]
+            [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
         ) from None
     return check_layer(read_text(text, name))
 
 
-def open_catalog(paths: Sequence[Path] = (), bundled: bool = True) -> Catalog:
-    """Read the bundled catalog (unless told not to) and each overlay, in order."""
-    layer_paths = ([bundled_catalog_path()] if bundled else []) + list(paths)
-    return merge([read_layer(path) for path in layer_paths])
+def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[Overlay]:
+    """The files a catalog is read from, bottom layer first."""
+    return ([Overlay(bundled_catalog_path(), "")] if bundled else []) + list(layers)
+
+
+def open_catalog(layers: Sequence[Overlay] = (), bundled: bool = True) -> Catalog:
+    """Read the bundled catalog (unless told not to) and each overlay, in order.
+
+    Every file is read before any error is raised, so all problems show at once."""
+    files = catalog_files(layers, bundled)
+    read: list[Layer] = []
+    problems: list[Problem] = []
+    for item in files:
+        try:
+            read.append(read_layer(item.path, item.origin))
+        except CatalogError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise CatalogError(problems)
+    return merge(read)
 
 
 def merge(layers: Sequence[Layer]) -> Catalog:

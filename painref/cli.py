@@ -9,14 +9,24 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from painref import __version__
-from painref.catalog import Catalog, Filters, open_catalog
-from painref.errors import PainrefError, UsageProblem
+from painref.catalog import (
+    ENV_VAR,
+    Catalog,
+    Filters,
+    Overlay,
+    catalog_files,
+    open_catalog,
+    overlays,
+)
+from painref.errors import CatalogError, PainrefError, UsageProblem
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -99,8 +109,25 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README for the contract).")]
 
 
+@dataclass
+class _CatalogChoice:
+    """Which catalog layers this run reads, set by the global options."""
+
+    overlays: list[Overlay] = field(default_factory=list)
+    bundled: bool = True
+
+
+_choice = _CatalogChoice()
+
+
 def _catalog() -> Catalog:
-    return open_catalog()
+    _need_a_catalog(_choice.overlays)
+    return open_catalog(_choice.overlays, bundled=_choice.bundled)
+
+
+def _need_a_catalog(layers: Sequence[Overlay]) -> None:
+    if not _choice.bundled and not layers:
+        raise UsageProblem(f"--no-bundled needs a catalog: give --catalog PATH or set {ENV_VAR}")
 
 
 def _emit_rich(build: Callable[[bool], RenderableType]) -> None:
@@ -151,21 +178,21 @@ def _parse_fields(values: list[str] | None) -> list[str]:
         return list(FIELDS)
     chosen: list[str] = []
     for value in values:
-        for field in value.split(","):
-            field = field.strip().replace("-", "_")
-            if not field:
+        for part in value.split(","):
+            name = part.strip().replace("-", "_")
+            if not name:
                 continue
-            if field not in FIELDS:
+            if name not in FIELDS:
                 import difflib
 
-                hint = difflib.get_close_matches(field, list(FIELDS), n=1)
+                hint = difflib.get_close_matches(name, list(FIELDS), n=1)
                 raise UsageProblem(
-                    f"unknown field {field!r}"
+                    f"unknown field {name!r}"
                     + (f"; did you mean {hint[0]!r}?" if hint else "")
                     + f" (fields: {', '.join(FIELDS)})"
                 )
-            if field not in chosen:
-                chosen.append(field)
+            if name not in chosen:
+                chosen.append(name)
     if not chosen:
         raise UsageProblem("--fields needs at least one field name")
     return chosen
@@ -294,6 +321,66 @@ def sources(
     _emit_rich(lambda styled: sources_view(uses, styled))
 
 
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Catalog files to check (default: the catalogs in use).", metavar="PATH"
+        ),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> int:
+    """Check catalogs without running a query.
+
+    Prints every problem as file:line:col: CODE message and exits 3, or says
+    what it read and exits 0. Files are checked layered over the bundled
+    catalog (unless --no-bundled), so they may refer to its ids.
+
+    Example: painref validate my-clinic.yaml
+    """
+    layers = [Overlay(path, "") for path in paths] if paths else _choice.overlays
+    _need_a_catalog(layers)
+    files = [str(item.path) for item in catalog_files(layers, _choice.bundled)]
+    try:
+        catalog = open_catalog(layers, bundled=_choice.bundled)
+    except CatalogError as error:
+        if json_output:
+            _emit_json(
+                {
+                    "ok": False,
+                    "files": files,
+                    "problems": [
+                        {
+                            "file": p.file,
+                            "line": p.line,
+                            "column": p.column,
+                            "code": p.code,
+                            "message": p.message,
+                        }
+                        for p in error.problems
+                    ],
+                }
+            )
+        else:
+            sys.stdout.write("".join(f"{problem}\n" for problem in error.problems))
+            count = len(error.problems)
+            sys.stderr.write(f"painref: {count} problem{'s' if count != 1 else ''} found\n")
+        return error.exit_code
+    counts = {
+        "procedures": len(catalog.procedures),
+        "conditions": len(catalog.conditions),
+        "sources": len(catalog.sources),
+    }
+    if json_output:
+        _emit_json({"ok": True, "files": files, **counts, "problems": []})
+    else:
+        summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
+        sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")
+        sys.stdout.write("".join(f"  {file}\n" for file in files))
+    return 0
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"painref {__version__}\n")
@@ -302,11 +389,25 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    catalog: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--catalog",
+            help=f"Layer a catalog file over the bundled one (repeatable; also {ENV_VAR}, "
+            "separated by the path separator). The same id replaces an entry; a new id adds one.",
+            metavar="PATH",
+        ),
+    ] = None,
+    no_bundled: Annotated[
+        bool, typer.Option("--no-bundled", help="Use only the catalogs given.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Offline reference for interventional pain-management procedures."""
+    _choice.overlays = overlays(os.environ.get(ENV_VAR), catalog or [])
+    _choice.bundled = not no_bundled
 
 
 def main() -> None:

@@ -220,7 +220,7 @@ def test_version(run_mini: Invoke) -> None:
     assert result.stdout == f"painref {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["show", "compare", "find", "list", "sources"])
+@pytest.mark.parametrize("command", ["show", "compare", "find", "list", "sources", "validate"])
 def test_every_command_has_help_with_an_example(run_mini: Invoke, command: str) -> None:
     result = run_mini(command, "--help")
     assert result.exit_code == 0
