@@ -381,6 +381,17 @@ def validate(
     return 0
 
 
+@app.command()
+def schema() -> None:
+    """Print the catalog's JSON Schema, for editors that check YAML as you type.
+
+    Example: painref schema > painref-catalog.schema.json
+    """
+    from painref.schema import catalog_schema
+
+    _emit_json(catalog_schema())
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"painref {__version__}\n")
