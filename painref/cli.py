@@ -125,6 +125,13 @@ def _catalog() -> Catalog:
     return open_catalog(_choice.overlays, bundled=_choice.bundled)
 
 
+def _paths(values: Sequence[str], what: str) -> list[Path]:
+    """File paths as typed; an empty one is a usage error, not the current directory."""
+    if any(not value.strip() for value in values):
+        raise UsageProblem(f"{what} needs a catalog file path, not an empty one")
+    return [Path(value) for value in values]
+
+
 def _need_a_catalog(layers: Sequence[Overlay]) -> None:
     if not _choice.bundled and not layers:
         raise UsageProblem(f"--no-bundled needs a catalog: give --catalog PATH or set {ENV_VAR}")
@@ -324,7 +331,7 @@ def sources(
 @app.command()
 def validate(
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="Catalog files to check (default: the catalogs in use).", metavar="PATH"
         ),
@@ -339,7 +346,7 @@ def validate(
 
     Example: painref validate my-clinic.yaml
     """
-    layers = [Overlay(path, "") for path in paths] if paths else _choice.overlays
+    layers = [Overlay(p, "") for p in _paths(paths, "validate")] if paths else _choice.overlays
     _need_a_catalog(layers)
     files = [str(item.path) for item in catalog_files(layers, _choice.bundled)]
     try:
@@ -401,7 +408,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     catalog: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--catalog",
             help=f"Layer a catalog file over the bundled one (repeatable; also {ENV_VAR}, "
@@ -417,7 +424,7 @@ def _root(
     ] = False,
 ) -> None:
     """Offline reference for interventional pain-management procedures."""
-    _choice.overlays = overlays(os.environ.get(ENV_VAR), catalog or [])
+    _choice.overlays = overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog"))
     _choice.bundled = not no_bundled
 
 

@@ -160,3 +160,15 @@ def test_the_real_catalog_validates(run: Invoke) -> None:
     result = run("validate")
     assert result.exit_code == 0
     assert result.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [(["--catalog", "", "list"], "--catalog"), (["validate", " "], "validate")],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_directory(
+    run_mini: Invoke, args: list[str], what: str
+) -> None:
+    result = run_mini(*args)
+    assert result.exit_code == 2
+    assert result.stderr == f"painref: {what} needs a catalog file path, not an empty one\n"
