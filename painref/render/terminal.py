@@ -13,7 +13,7 @@ from rich.text import Text
 
 from painref import vocab
 from painref.catalog import Catalog, Found, SourceUse
-from painref.model import Procedure
+from painref.model import Procedure, Source
 from painref.render.fields import FIELDS, Citations, Line, field_lines
 
 LABEL_STYLE = "bold cyan"
@@ -38,25 +38,28 @@ def _lines_text(lines: Sequence[Line], citations: Citations) -> Text:
 
 
 def _sources(catalog: Catalog, citations: Citations) -> RenderableType:
-    """The numbered source list. URLs are never wrapped, so they stay copyable and
-    clickable (a terminal that supports it gets a real hyperlink)."""
+    """The numbered source list."""
     parts: list[RenderableType] = [Text("Sources", style="bold")]
     for number, source_id in enumerate(citations.order, start=1):
         source = catalog.sources[source_id]
         title = Text(f"[{number}] ", style=MARK_STYLE)
         title.append(source.title)
         parts.append(title)
-        if source.url:
-            where = Text(
-                f"    {source.url}",
-                style=Style(dim=True, link=source.url),
-                no_wrap=True,
-                overflow="ignore",
-            )
-        else:
-            where = Text(f"    source document {source.file}", style="dim")
-        parts.append(where)
+        parts.append(_where(source))
     return Group(*parts)
+
+
+def _where(source: Source) -> Text:
+    """Where a source is, indented. Kept out of any grid and never wrapped or
+    cropped, so a URL stays whole, copyable and clickable."""
+    if source.url:
+        return Text(
+            f"    {source.url}",
+            style=Style(dim=True, link=source.url),
+            no_wrap=True,
+            overflow="ignore",
+        )
+    return Text(f"    source document {source.file}", style="dim")
 
 
 def _note() -> Text:
@@ -204,17 +207,7 @@ def _source_entry(use: SourceUse) -> list[RenderableType]:
     if use.conditions:
         cited.append("; conditions: ", style=LABEL_STYLE)
         cited.append(", ".join(c.id for c in use.conditions))
-    # A URL sits outside any grid so that it is never cropped or wrapped.
-    if source.url:
-        where = Text(
-            f"    {source.url}",
-            style=Style(dim=True, link=source.url),
-            no_wrap=True,
-            overflow="ignore",
-        )
-    else:
-        where = Text(f"    source document {source.file}", style="dim")
-    return [_hanging("•", title), where, _hanging("", cited)]
+    return [_hanging("•", title), _where(source), _hanging("", cited)]
 
 
 def _hanging(mark: str, text: Text) -> RenderableType:
