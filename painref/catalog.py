@@ -245,23 +245,26 @@ class Catalog:
         """Every source (or those of one procedure) with what cites it: source
         documents first by file name, then public pages by title; citers by id."""
         wanted = set(procedure.source_ids()) if procedure else set(self.sources)
-        uses = []
-        for source in self.sources.values():
-            if source.id not in wanted:
-                continue
-            procedures = tuple(
-                sorted(
-                    (p for p in self.procedures.values() if source.id in p.source_ids()),
-                    key=lambda p: p.id,
-                )
+        # One pass over the citers, not one per source.
+        procedures_of: dict[str, list[Procedure]] = {source_id: [] for source_id in wanted}
+        for citer in sorted(self.procedures.values(), key=lambda p: p.id):
+            for source_id in citer.source_ids():
+                if source_id in procedures_of:
+                    procedures_of[source_id].append(citer)
+        conditions_of: dict[str, list[Condition]] = {source_id: [] for source_id in wanted}
+        for condition in sorted(self.conditions.values(), key=lambda c: c.id):
+            for source_id in dict.fromkeys(condition.sources):
+                if source_id in conditions_of:
+                    conditions_of[source_id].append(condition)
+        uses = [
+            SourceUse(
+                self.sources[source_id],
+                tuple(procedures_of[source_id]),
+                tuple(conditions_of[source_id]),
             )
-            conditions = tuple(
-                sorted(
-                    (c for c in self.conditions.values() if source.id in c.sources),
-                    key=lambda c: c.id,
-                )
-            )
-            uses.append(SourceUse(source, procedures, conditions))
+            for source_id in self.sources
+            if source_id in wanted
+        ]
         return sorted(
             uses,
             key=lambda u: (u.source.file is None, u.source.file or "", u.source.title.casefold()),
