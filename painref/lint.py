@@ -218,12 +218,17 @@ class Linter:
     def missing_document(self, source_id: str) -> bool:
         return self.catalog.sources[source_id].file is not None and source_id not in self.seed_texts
 
-    def source_numbers(self, source_id: str) -> set[str]:
-        source = self.catalog.sources[source_id]
-        texts = [source.title, *self.evidence.quotes(source_id)]
-        if source_id in self.seed_texts:
-            texts.append(self.seed_texts[source_id])
-        return set().union(*(numbers_in(text) for text in texts))
+    @cached_property
+    def source_numbers(self) -> dict[str, frozenset[str]]:
+        """Every number each source states: in its title, its text if it is a
+        source document, and its recorded excerpts. Read once per source."""
+        numbers = {}
+        for source_id, source in self.catalog.sources.items():
+            texts = [source.title, *self.evidence.quotes(source_id)]
+            if source_id in self.seed_texts:
+                texts.append(self.seed_texts[source_id])
+            numbers[source_id] = frozenset().union(*(numbers_in(text) for text in texts))
+        return numbers
 
     def run(self) -> list[Problem]:
         raw_records = self.layer.doc.data.get("procedures") or []
@@ -274,7 +279,7 @@ class Linter:
                 continue  # CL003 already says so; its numbers cannot be checked
             stated: set[str] = set()
             for source_id in fact.sources:
-                stated |= self.source_numbers(source_id)
+                stated |= self.source_numbers[source_id]
             for raw in _OUR_NUMBER.findall(fact.text):
                 number = _number(raw)
                 if number in stated:
