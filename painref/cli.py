@@ -353,22 +353,9 @@ def validate(
         catalog = open_catalog(layers, bundled=_choice.bundled)
     except CatalogError as error:
         if json_output:
-            _emit_json(
-                {
-                    "ok": False,
-                    "files": files,
-                    "problems": [
-                        {
-                            "file": p.file,
-                            "line": p.line,
-                            "column": p.column,
-                            "code": p.code,
-                            "message": p.message,
-                        }
-                        for p in error.problems
-                    ],
-                }
-            )
+            from painref.render.jsonout import validation_object
+
+            _emit_json(validation_object(files, error.problems))
         else:
             sys.stdout.write("".join(f"{problem}\n" for problem in error.problems))
             count = len(error.problems)
@@ -380,7 +367,9 @@ def validate(
         "sources": len(catalog.sources),
     }
     if json_output:
-        _emit_json({"ok": True, "files": files, **counts, "problems": []})
+        from painref.render.jsonout import validation_object
+
+        _emit_json(validation_object(files, (), counts))
     else:
         summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
         sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from painref.catalog import Catalog, SourceUse
-from painref.errors import PainrefError
+from painref.errors import PainrefError, Problem
 from painref.model import Fact, Procedure
 
 
@@ -64,6 +65,27 @@ def source_object(use: SourceUse) -> dict[str, Any]:
         "file": source.file,
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
         "conditions": [{"id": c.id, "name": c.name} for c in use.conditions],
+    }
+
+
+def validation_object(
+    files: Sequence[str], problems: Sequence[Problem], counts: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """`validate --json`: the counts only when the catalogs are sound."""
+    return {
+        "ok": not problems,
+        "files": list(files),
+        **(counts or {}),
+        "problems": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "code": p.code,
+                "message": p.message,
+            }
+            for p in problems
+        ],
     }
 
 
