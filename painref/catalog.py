@@ -23,6 +23,9 @@ from painref.yamlread import read_text
 BUNDLED_NAME = "procedures.yaml"
 MAX_CATALOG_BYTES = 50 * 1024 * 1024
 ENV_VAR = "PAINREF_CATALOG"
+# The longest name in the catalog is under 80 characters; matching work grows
+# with the query, so anything much longer is refused, not searched.
+MAX_QUERY_CHARS = 200
 
 
 def bundled_catalog_path() -> Path:
@@ -316,6 +319,7 @@ class Catalog:
         return found
 
     def _medication_term(self, term: str) -> str:
+        _within_limit(term, "medication")
         key = normalise(term)
         if not key:
             raise UsageProblem("--medication needs a word to look for")
@@ -347,7 +351,16 @@ class _Named(Protocol):
     def aliases(self) -> tuple[str, ...]: ...
 
 
+def _within_limit(query: str, what: str) -> None:
+    """Refuse a query too long to be a name, before any matching work."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageProblem(
+            f"the {what} to look up is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
+
+
 def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: str) -> str:
+    _within_limit(query, kind)
     if not normalise(query):
         raise UsageProblem(
             f"give a {kind} name to look up, for example 'kyphoplasty'"
@@ -372,6 +385,9 @@ def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: 
 
 
 def _vocab_term(term: str, allowed: Mapping[str, str], what: str) -> str:
+    _within_limit(term, what)
+    if not normalise(term):
+        raise UsageProblem(f"give a {what} to look for (choose from: {', '.join(allowed)})")
     names = {key: (label, *vocab.SYNONYMS.get(key, ())) for key, label in allowed.items()}
     match = Matcher(names).match(term)
     if len(match.ids) == 1:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -27,24 +27,17 @@ from painref.catalog import (
     overlays,
 )
 from painref.errors import CatalogError, PainrefError, UsageProblem
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-
-def _emit_json(value: Any) -> None:
-    from painref.render.jsonout import dumps
-
-    sys.stdout.write(dumps(value) + "\n")
+from painref.output import ColorMode, emit_json, emit_rich
+from painref.safetext import neutralise
 
 
 def _report(error: PainrefError, as_json: bool) -> int:
     if as_json:
         from painref.render.jsonout import error_object
 
-        _emit_json(error_object(error))
+        emit_json(error_object(error))
     else:
-        lines = error.message.splitlines() or [""]
+        lines = neutralise(error.message).splitlines() or [""]
         prefix = "" if error.exit_code == 3 else "painref: "
         sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
     return error.exit_code
@@ -110,14 +103,15 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README f
 
 
 @dataclass
-class _CatalogChoice:
-    """Which catalog layers this run reads, set by the global options."""
+class _Choices:
+    """What the global options chose: the catalog layers and the colour mode."""
 
     overlays: list[Overlay] = field(default_factory=list)
     bundled: bool = True
+    color: str = "auto"
 
 
-_choice = _CatalogChoice()
+_choice = _Choices()
 
 
 def _catalog() -> Catalog:
@@ -137,23 +131,6 @@ def _need_a_catalog(layers: Sequence[Overlay]) -> None:
         raise UsageProblem(f"--no-bundled needs a catalog: give --catalog PATH or set {ENV_VAR}")
 
 
-def _emit_rich(build: Callable[[bool], RenderableType]) -> None:
-    """Render for a person: Rich on a terminal, plain text when piped or under NO_COLOR."""
-    from rich.console import Console
-
-    console = Console(highlight=False, emoji=False)
-    styled = console.is_terminal and not os.environ.get("NO_COLOR")
-    if styled:
-        console.print(build(True), crop=False)
-        return
-    plain = Console(
-        highlight=False, emoji=False, color_system=None, force_terminal=False, width=console.width
-    )
-    with plain.capture() as captured:
-        plain.print(build(False), crop=False)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
-
-
 @app.command()
 def show(
     name: Annotated[
@@ -171,11 +148,11 @@ def show(
     if json_output:
         from painref.render.jsonout import procedure_object
 
-        _emit_json(procedure_object(catalog, procedure))
+        emit_json(procedure_object(catalog, procedure))
         return
     from painref.render.terminal import procedure_card
 
-    _emit_rich(lambda styled: procedure_card(catalog, procedure, styled))
+    emit_rich(lambda styled: procedure_card(catalog, procedure, styled), _choice.color)
 
 
 def _parse_fields(values: list[str] | None) -> list[str]:
@@ -230,11 +207,11 @@ def compare(
     if json_output:
         from painref.render.jsonout import procedure_object
 
-        _emit_json([procedure_object(catalog, p) for p in procedures])
+        emit_json([procedure_object(catalog, p) for p in procedures])
         return
     from painref.render.terminal import compare_table
 
-    _emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled))
+    emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled), _choice.color)
 
 
 @app.command()
@@ -249,7 +226,8 @@ def find(
     purpose: Annotated[list[str] | None, typer.Option(help="diagnostic or therapeutic.")] = None,
     medication: Annotated[list[str] | None, typer.Option(help="e.g. steroid.")] = None,
     max_minutes: Annotated[
-        int | None, typer.Option(help="Only procedures known to take at most this long.")
+        int | None,
+        typer.Option(min=0, help="Only procedures known to take at most this long."),
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -278,11 +256,11 @@ def find(
     if json_output:
         from painref.render.jsonout import procedure_object
 
-        _emit_json([procedure_object(catalog, item.procedure) for item in found])
+        emit_json([procedure_object(catalog, item.procedure) for item in found])
         return
     from painref.render.terminal import found_table
 
-    _emit_rich(lambda styled: found_table(found, styled))
+    emit_rich(lambda styled: found_table(found, styled), _choice.color)
 
 
 @app.command("list")
@@ -296,11 +274,11 @@ def list_procedures(json_output: JsonFlag = False) -> None:
     if json_output:
         from painref.render.jsonout import procedure_object
 
-        _emit_json([procedure_object(catalog, p) for items in groups.values() for p in items])
+        emit_json([procedure_object(catalog, p) for items in groups.values() for p in items])
         return
     from painref.render.terminal import list_view
 
-    _emit_rich(lambda styled: list_view(groups, styled))
+    emit_rich(lambda styled: list_view(groups, styled), _choice.color)
 
 
 @app.command()
@@ -321,11 +299,11 @@ def sources(
     if json_output:
         from painref.render.jsonout import source_object
 
-        _emit_json([source_object(use) for use in uses])
+        emit_json([source_object(use) for use in uses])
         return
     from painref.render.terminal import sources_view
 
-    _emit_rich(lambda styled: sources_view(uses, styled))
+    emit_rich(lambda styled: sources_view(uses, styled), _choice.color)
 
 
 @app.command()
@@ -355,9 +333,9 @@ def validate(
         if json_output:
             from painref.render.jsonout import validation_object
 
-            _emit_json(validation_object(files, error.problems))
+            emit_json(validation_object(files, error.problems))
         else:
-            sys.stdout.write("".join(f"{problem}\n" for problem in error.problems))
+            sys.stdout.write("".join(f"{neutralise(str(p))}\n" for p in error.problems))
             count = len(error.problems)
             sys.stderr.write(f"painref: {count} problem{'s' if count != 1 else ''} found\n")
         return error.exit_code
@@ -369,11 +347,11 @@ def validate(
     if json_output:
         from painref.render.jsonout import validation_object
 
-        _emit_json(validation_object(files, (), counts))
+        emit_json(validation_object(files, (), counts))
     else:
         summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
         sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")
-        sys.stdout.write("".join(f"  {file}\n" for file in files))
+        sys.stdout.write("".join(f"  {neutralise(file)}\n" for file in files))
     return 0
 
 
@@ -385,7 +363,7 @@ def schema() -> None:
     """
     from painref.schema import catalog_schema
 
-    _emit_json(catalog_schema())
+    emit_json(catalog_schema())
 
 
 def _version(value: bool) -> None:
@@ -408,6 +386,15 @@ def _root(
     no_bundled: Annotated[
         bool, typer.Option("--no-bundled", help="Use only the catalogs given.")
     ] = False,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            case_sensitive=False,
+            help="Style the output: auto (on a terminal, unless NO_COLOR or TERM=dumb; "
+            "FORCE_COLOR forces it), always, or never.",
+        ),
+    ] = ColorMode.AUTO,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -415,6 +402,7 @@ def _root(
     """Offline reference for interventional pain-management procedures."""
     _choice.overlays = overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog"))
     _choice.bundled = not no_bundled
+    _choice.color = color.value
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from painref import vocab
 from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+from painref.safetext import UNSAFE, describe
 from painref.yamlread import REJECTED, Document, OddScalar, PathKey
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ CODES: dict[str, str] = {
     "PR021": "procedure linked to itself",
     "PR022": "unsupported catalog version",
     "PR023": "empty text",
+    "PR024": "control or bidi character in text",
 }
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SUPPORTED_VERSIONS = (1,)
@@ -218,6 +220,15 @@ class _Checker:
             return None
         if not isinstance(value, str):
             self.problem(path, "PR010", f"expected text, got {_describe(value)}")
+            return None
+        unsafe = UNSAFE.search(value)
+        if unsafe:
+            self.problem(
+                path,
+                "PR024",
+                f"text contains the control character {describe(unsafe.group())}, "
+                "which could change how a terminal shows it; remove it",
+            )
             return None
         cleaned = " ".join(value.split())
         if not cleaned:

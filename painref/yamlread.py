@@ -76,6 +76,14 @@ class Document:
 def read_text(text: str, file: str) -> Document:
     doc = Document(file)
     try:
+        too_deep = _too_deep(text)
+        if too_deep:
+            # Composing would recurse once per level: libyaml crashes the
+            # process at a few tens of thousands, and is slow long before.
+            line, column = too_deep
+            message = f"nesting deeper than {MAX_DEPTH} levels"
+            doc.problems.append(Problem(file, line, column, "PR005", message))
+            return doc
         node = yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -91,6 +99,23 @@ def read_text(text: str, file: str) -> Document:
         return doc
     doc.data = _Walker(doc).value(node, ())
     return doc
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where nesting first passes MAX_DEPTH, found from the event stream.
+
+    The parser keeps its own stack, so this stops early at any depth.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 class _Walker:

@@ -9,6 +9,7 @@ from typing import Any
 from painref.catalog import Catalog, SourceUse
 from painref.errors import PainrefError, Problem
 from painref.model import Fact, Procedure
+from painref.safetext import UNSAFE
 
 
 def _text(fact: Fact | None) -> str | None:
@@ -99,5 +100,7 @@ def error_object(error: PainrefError) -> dict[str, Any]:
     }
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+def dumps(value: Any, ascii_only: bool = False) -> str:
+    """UTF-8 JSON; control and bidi characters stay escaped, so no terminal obeys them."""
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=2)
+    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

@@ -1,0 +1,72 @@
+"""Writing results: styled or plain text for people, JSON for programs.
+
+Whether to style is decided once, from --color, the environment and whether
+stdout is a terminal; Rich is imported only when there is something to draw.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+class ColorMode(str, Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+def use_style(color: str, is_terminal: bool, env: Mapping[str, str]) -> bool:
+    """--color always/never decide; under auto, NO_COLOR and TERM=dumb turn
+    styling off, FORCE_COLOR turns it on when piped, and otherwise a terminal
+    gets style and a pipe gets plain text."""
+    if color != "auto":
+        return color == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR", "0") not in ("", "0", "false"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return is_terminal
+
+
+def _encodes_unicode() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return encoding.lower().replace("_", "-").startswith("utf")
+
+
+def emit_json(value: Any) -> None:
+    from painref.render.jsonout import dumps
+
+    # A terminal that cannot show UTF-8 gets \u escapes: the same JSON value.
+    sys.stdout.write(dumps(value, ascii_only=not _encodes_unicode()) + "\n")
+
+
+def emit_rich(build: Callable[[bool], RenderableType], color: str) -> None:
+    """Render for a person: Rich styling on a terminal, plain text otherwise."""
+    from rich.console import Console
+
+    console = Console(highlight=False, emoji=False)
+    if use_style(color, console.is_terminal, os.environ):
+        if not console.is_terminal:
+            # Forced colour into a pipe; Rich's width is COLUMNS or 80 there.
+            console = Console(highlight=False, emoji=False, force_terminal=True)
+        console.print(build(True), crop=False)
+        return
+    plain = Console(
+        highlight=False,
+        emoji=False,
+        color_system=None,
+        force_terminal=False,
+        width=console.width,
+    )
+    with plain.capture() as captured:
+        plain.print(build(False), crop=False)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
