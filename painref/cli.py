@@ -6,6 +6,7 @@ Every PainrefError ends as one line on stderr (or an {"error": ...} object with
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -406,16 +407,36 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: runs the app, then makes sure its output got out."""
+    if sys.stdout is None:  # started with stdout closed (`painref list >&-`)
+        sys.exit(_output_failed("standard output is closed"))
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a character gets '?' instead of a crash.
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (e.g. `painref list | head -1`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as error:  # e.g. a full disk
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(_output_failed(error.strerror or str(error)))
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+OUTPUT_FAILED = 4
+
+
+def _output_failed(reason: str) -> int:
+    if sys.stderr is not None:
+        sys.stderr.write(f"painref: cannot write the output: {reason}\n")
+    return OUTPUT_FAILED
 
 
 __all__ = ["app", "main"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 WORD_ACCEPT = 80.0
 PREFIX_MIN = 3
 # Suggestions: at least this similar, and within SUGGEST_SPREAD of the best.
-SUGGEST = 55.0
+SUGGEST = 65.0
 SUGGEST_SPREAD = 15.0
 MAX_SUGGESTIONS = 5
 MIN_SUGGEST_QUERY = 3
