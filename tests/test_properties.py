@@ -28,9 +28,20 @@ WORDS = [
     "--", "-", "", " ", "?!", "[bold]x[/]", "\x1b[31m", "\u202e", "a" * 300,
     str(MINI), "/dev/null", "/nonexistent.yaml",
 ]  # fmt: skip
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-arguments = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=20)), max_size=7)
+COMMANDS = ["show", "compare", "find", "list", "sources", "validate", "schema"]
+NAMES = ["kyphoplasty", "esi", "mbb", "RFA", "cervical RFA", "vertebroplasty", "kyfoplasty"]
+words = st.one_of(st.sampled_from(NAMES), st.sampled_from(WORDS), st.text(max_size=20))
+# Mostly well-formed: global options, a command, then anything; sometimes pure noise.
+arguments = st.one_of(
+    st.tuples(
+        st.lists(st.sampled_from([*WORDS[7:16], str(MINI)]), max_size=3),
+        st.sampled_from(COMMANDS),
+        st.lists(st.one_of(st.sampled_from(NAMES), words), max_size=5),
+    ).map(lambda parts: [*parts[0], parts[1], *parts[2]]),
+    st.lists(words, max_size=7),
+)
 
 
 @SETTINGS
