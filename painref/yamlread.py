@@ -57,141 +57,226 @@ REJECTED = OddScalar("rejected", "")
 
 @dataclass
 class Document:
+    """One file's data and its problems.
+
+    Problems found by path are placed on a line and column only when they are
+    read: a valid catalog never pays for recording where each value stood.
+    """
+
     file: str
+    text: str = ""
     data: Any = None
-    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    _problems: list[Problem] = field(default_factory=list)
+    _pending: list[tuple[PathKey, str, str]] = field(default_factory=list)
+    _marks: dict[PathKey, tuple[int, int]] | None = None
 
     def where(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest parent."""
-        while path not in self.marks and path:
+        if self._marks is None:
+            self._marks = {}
+            _Composer(self, self._marks).run(self.text)
+        while path not in self._marks and path:
             path = path[:-1]
-        return self.marks.get(path, (1, 1))
+        return self._marks.get(path, (1, 1))
 
     def problem(self, path: PathKey, code: str, message: str) -> None:
-        line, column = self.where(path)
-        self.problems.append(Problem(self.file, line, column, code, message))
+        self._pending.append((path, code, message))
+
+    def problem_at(self, line: int, column: int, code: str, message: str) -> None:
+        self._problems.append(Problem(self.file, line, column, code, message))
+
+    @property
+    def problems(self) -> list[Problem]:
+        for path, code, message in self._pending:
+            self.problem_at(*self.where(path), code, message)
+        self._pending.clear()
+        return self._problems
 
 
 def read_text(text: str, file: str) -> Document:
-    doc = Document(file)
+    doc = Document(file, text)
     try:
-        too_deep = _too_deep(text)
-        if too_deep:
-            # Composing would recurse once per level: libyaml crashes the
-            # process at a few tens of thousands, and is slow long before.
-            line, column = too_deep
-            message = f"nesting deeper than {MAX_DEPTH} levels"
-            doc.problems.append(Problem(file, line, column, "PR005", message))
-            return doc
-        node = yaml.compose(text, Loader=SafeLoader)
+        data = _Composer(doc).run(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "cannot be parsed"
-        doc.problems.append(Problem(file, line, column, "PR001", f"YAML syntax error: {reason}"))
+        doc._problems, doc._pending = [], []
+        doc.problem_at(line, column, "PR001", f"YAML syntax error: {reason}")
         return doc
     except yaml.YAMLError as exc:
-        doc.problems.append(Problem(file, 1, 1, "PR001", f"YAML syntax error: {exc}"))
+        doc._problems, doc._pending = [], []
+        doc.problem_at(1, 1, "PR001", f"YAML syntax error: {exc}")
         return doc
-    if node is None:
-        doc.problems.append(Problem(file, 1, 1, "PR002", "the file is empty"))
+    except _TooDeep as exc:
+        line, column = exc.args
+        doc.problem_at(line, column, "PR005", f"nesting deeper than {MAX_DEPTH} levels")
         return doc
-    doc.data = _Walker(doc).value(node, ())
+    if data is _NOTHING:
+        doc.problem_at(1, 1, "PR002", "the file is empty")
+        return doc
+    doc.data = data
     return doc
 
 
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Where nesting first passes MAX_DEPTH, found from the event stream.
-
-    The parser keeps its own stack, so this stops early at any depth.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH + 1:
-                mark = event.start_mark
-                return (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return None
+class _TooDeep(Exception):
+    """Raised at the first value nested deeper than MAX_DEPTH: parsing stops there,
+    since libyaml slows down sharply with depth (and composing recursively, as
+    yaml.compose does, crashes the process at a few tens of thousands of levels)."""
 
 
-class _Walker:
-    def __init__(self, doc: Document) -> None:
+_NOTHING = object()  # no document at all
+_NO_KEY = object()  # a mapping waiting for its next key
+_SKIP = object()  # a mapping whose next value is dropped (its key was refused)
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being filled."""
+
+    path: PathKey
+    container: dict[str, Any] | list[Any]
+    key: Any = _NO_KEY
+    rejected: bool = False
+
+    def child(self) -> PathKey:
+        if isinstance(self.container, list):
+            return (*self.path, len(self.container))
+        return (*self.path, self.key)
+
+
+class _Composer:
+    """Builds plain data from the parser's events with an explicit stack, so no
+    depth of nesting can exhaust the C stack, and refuses what a catalog may not
+    use as it goes. With ``marks`` it records where every value starts."""
+
+    def __init__(self, doc: Document, marks: dict[PathKey, tuple[int, int]] | None = None) -> None:
         self.doc = doc
-        self.seen: set[int] = set()
+        self.marks = marks
+        self.stack: list[_Open] = []
+        self.result: Any = _NOTHING
+        self.skip = 0
 
-    def value(self, node: yaml.Node, path: PathKey) -> Any:
-        mark = node.start_mark
-        self.doc.marks[path] = (mark.line + 1, mark.column + 1)
-        if id(node) in self.seen:
+    def run(self, text: str) -> Any:
+        documents = 0
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if self.skip:
+                if isinstance(event, yaml.CollectionStartEvent):
+                    self.skip += 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    self.skip -= 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                done = self.stack.pop()
+                self.deliver(REJECTED if done.rejected else done.container)
+            elif isinstance(event, yaml.NodeEvent):
+                self.node(event)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        None,
+                        "but found another document",
+                        event.start_mark,  # type: ignore[arg-type]
+                    )
+        return self.result
+
+    def node(self, event: yaml.NodeEvent) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.container, dict):
+            if parent.key is _NO_KEY:
+                self.key(parent, event)
+                return
+            if parent.key is _SKIP:
+                parent.key = _NO_KEY
+                self.drop(event)
+                return
+        path = parent.child() if parent is not None else ()
+        mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if self.marks is not None:
+            self.marks[path] = (line, column)
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             self.doc.problem(path, "PR003", "anchors and aliases are not allowed in a catalog")
-            return REJECTED
-        self.seen.add(id(node))
-        if node.tag not in _CORE_TAGS:
-            self.doc.problem(path, "PR004", f"the YAML tag {node.tag!r} is not allowed")
-            return REJECTED
+            self.reject(event)
+            return
+        tag = self.tag(event)
+        if tag not in _CORE_TAGS:
+            self.doc.problem(path, "PR004", f"the YAML tag {tag!r} is not allowed")
+            self.reject(event)
+            return
         if len(path) > MAX_DEPTH:
-            self.doc.problem(path, "PR005", f"nesting deeper than {MAX_DEPTH} levels")
-            return REJECTED
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self.scalar(node)
+            raise _TooDeep(line, column)
+        if isinstance(event, yaml.ScalarEvent):
+            self.deliver(_scalar(tag, event.value))
+        elif isinstance(event, yaml.MappingStartEvent):
+            self.stack.append(_Open(path, {}))
+        else:
+            self.stack.append(_Open(path, []))
 
-    def mapping(self, node: yaml.MappingNode, path: PathKey) -> Any:
-        result: dict[str, Any] = {}
-        merged = False
-        for key_node, value_node in node.value:
-            key_mark = key_node.start_mark
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.doc.problem(path, "PR003", "merge keys (<<) are not allowed in a catalog")
-                merged = True
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self.doc.problems.append(
-                    Problem(
-                        self.doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        "PR006",
-                        "mapping keys must be plain text",
-                    )
-                )
-                continue
-            key = key_node.value
-            if key in result:
-                self.doc.problems.append(
-                    Problem(
-                        self.doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        "PR007",
-                        f"duplicate key {key!r}",
-                    )
-                )
-                continue
-            result[key] = self.value(value_node, (*path, key))
-        return REJECTED if merged else result
+    def key(self, parent: _Open, event: yaml.NodeEvent) -> None:
+        mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tag = self.tag(event) if isinstance(event, yaml.ScalarEvent) else None
+        parent.key = _SKIP
+        if tag == "tag:yaml.org,2002:merge":
+            self.doc.problem(parent.path, "PR003", "merge keys (<<) are not allowed in a catalog")
+            parent.rejected = True
+        elif not isinstance(event, yaml.ScalarEvent) or tag != _STR or event.anchor is not None:
+            self.doc.problem_at(line, column, "PR006", "mapping keys must be plain text")
+            self.drop(event)
+        elif event.value in parent.container:
+            self.doc.problem_at(line, column, "PR007", f"duplicate key {event.value!r}")
+        else:
+            parent.key = event.value
 
     @staticmethod
-    def scalar(node: yaml.ScalarNode) -> Any:
-        tag, raw = node.tag, node.value
-        if tag == _STR:
-            return raw
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return OddScalar("a yes/no value", raw)
-        if tag == _INT and _DECIMAL.fullmatch(raw.replace("_", "")) and "_" not in raw:
-            return int(raw)
-        kind = {
-            _INT: "a number",
-            "tag:yaml.org,2002:float": "a number",
-            "tag:yaml.org,2002:timestamp": "a date or time",
-        }.get(tag, "not text")
-        return OddScalar(kind, raw)
+    def tag(event: yaml.NodeEvent) -> str:
+        tag: str | None = getattr(event, "tag", None)
+        if tag is None or tag == "!":
+            if isinstance(event, yaml.ScalarEvent):
+                implicit = event.implicit
+                return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, implicit))  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.MappingStartEvent):
+                return _MAP
+            return _SEQ
+        return tag
+
+    def drop(self, event: yaml.NodeEvent) -> None:
+        """Pass over a node without keeping it."""
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.skip = 1
+
+    def reject(self, event: yaml.NodeEvent) -> None:
+        """Keep a refused node's place, so later checks skip it quietly."""
+        self.drop(event)
+        self.deliver(REJECTED)
+
+    def deliver(self, value: Any) -> None:
+        if not self.stack:
+            self.result = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent.container, list):
+            parent.container.append(value)
+        else:
+            parent.container[parent.key] = value
+            parent.key = _NO_KEY
+
+
+def _scalar(tag: str, raw: str) -> Any:
+    if tag == _STR:
+        return raw
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return OddScalar("a yes/no value", raw)
+    if tag == _INT and _DECIMAL.fullmatch(raw) and "_" not in raw:
+        return int(raw)
+    kind = {
+        _INT: "a number",
+        "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:timestamp": "a date or time",
+    }.get(tag, "not text")
+    return OddScalar(kind, raw)

@@ -44,12 +44,38 @@ def test_bad_input_gets_its_exact_answer_and_exit_code(path: Path, tmp_path: Pat
         text=True,
         timeout=60,
     )
+    if os.environ.get("PAINREF_UPDATE_DOCS"):
+        _rewrite(path, case, done)
+        return
     assert (done.returncode, done.stdout, done.stderr) == (
         case["exit"],
         case.get("stdout", ""),
         case["stderr"],
     )
     assert "Traceback" not in done.stderr
+
+
+def _literal(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _rewrite(path: Path, case: dict[str, Any], done: subprocess.CompletedProcess[str]) -> None:
+    """Record what painref printed now, after a deliberate change."""
+    fresh: dict[str, Any] = {"what": case["what"], "command": case["command"]}
+    fresh["exit"] = done.returncode
+    if done.stdout:
+        fresh["stdout"] = done.stdout
+    fresh["stderr"] = done.stderr
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _literal)
+    path.write_text(
+        yaml.dump(fresh, Dumper=Dumper, sort_keys=False, allow_unicode=False, width=1000),
+        encoding="utf-8",
+    )
 
 
 def _cell(text: str) -> str:
