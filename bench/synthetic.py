@@ -22,9 +22,7 @@ def synthetic_catalog(count: int) -> str:
     """A catalog of `count` procedures that layers over the bundled one."""
     real: list[dict[str, Any]] = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))["procedures"]
     procedures = []
-    made = {
-        f"{real[n % len(real)]['id']}-series-{n // len(real) + 1}" for n in range(count)
-    }
+    made = {f"{real[n % len(real)]['id']}-series-{n // len(real) + 1}" for n in range(count)}
     for number in range(count):
         original = real[number % len(real)]
         series = number // len(real) + 1

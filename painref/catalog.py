@@ -5,23 +5,42 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 from painref import vocab
 from painref.errors import Ambiguous, Candidate, CatalogError, NotFound, Problem, UsageProblem
-from painref.match import Matcher, normalise
+from painref.match import Match, Matcher, normalise
 from painref.model import Condition, Link, Procedure, Source
-from painref.validate import Layer, check_layer
-from painref.yamlread import read_text
+
+if TYPE_CHECKING:  # types only: defining them costs start-up time
+    from typing import Protocol
+
+    from painref.validate import Layer
+
+    class Names(Protocol):
+        """How a catalog looks names up: in memory, or in the compiled index."""
+
+        def exact(self, kind: str, key: str) -> tuple[str, ...]: ...
+        def matcher(self, kind: str) -> Matcher: ...
+
+    class _Named(Protocol):
+        """What lookup needs of a record: procedures and conditions both qualify."""
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def name(self) -> str: ...
+        @property
+        def aliases(self) -> tuple[str, ...]: ...
+
 
 BUNDLED_NAME = "procedures.yaml"
-MAX_CATALOG_BYTES = 50 * 1024 * 1024
+MIB = 1024 * 1024
+# Room for ten thousand fully written entries (about 60 MiB) and more.
+MAX_CATALOG_BYTES = 128 * MIB
 ENV_VAR = "PAINREF_CATALOG"
 # The longest name in the catalog is under 80 characters; matching work grows
 # with the query, so anything much longer is refused, not searched.
@@ -30,14 +49,12 @@ MAX_QUERY_CHARS = 200
 
 def bundled_catalog_path() -> Path:
     """The catalog shipped inside the package (or, in a source checkout, data/)."""
-    packaged = resources.files("painref") / "data" / BUNDLED_NAME
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data" / BUNDLED_NAME
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / BUNDLED_NAME
+    return packaged if packaged.is_file() else here.parent / "data" / BUNDLED_NAME
 
 
-@dataclass(frozen=True)
-class Overlay:
+class Overlay(NamedTuple):
     """A user catalog layered over the bundled one, and where its path came from."""
 
     path: Path
@@ -63,7 +80,8 @@ def read_layer(path: Path, origin: str = "") -> Layer:
                 1,
                 1,
                 "PR008",
-                f"file is {size} bytes; the limit is {MAX_CATALOG_BYTES}{given}",
+                f"the file is {size / MIB:.1f} MiB; a catalog may be at most "
+                f"{MAX_CATALOG_BYTES // MIB} MiB{given}",
             )
             raise CatalogError([problem])
         if path.exists() and not path.is_file():
@@ -85,6 +103,9 @@ def read_layer(path: Path, origin: str = "") -> Layer:
         raise CatalogError(
             [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
         ) from None
+    from painref.validate import check_layer
+    from painref.yamlread import read_text
+
     return check_layer(read_text(text, name))
 
 
@@ -93,11 +114,24 @@ def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[
     return ([Overlay(bundled_catalog_path(), "")] if bundled else []) + list(layers)
 
 
-def open_catalog(layers: Sequence[Overlay] = (), bundled: bool = True) -> Catalog:
-    """Read the bundled catalog (unless told not to) and each overlay, in order.
+def open_catalog(
+    layers: Sequence[Overlay] = (), bundled: bool = True, use_index: bool = True
+) -> Catalog:
+    """The catalog of the bundled file (unless told not to) and each overlay, in order.
 
-    Every file is read before any error is raised, so all problems show at once."""
+    It comes from the compiled index while the files are unchanged; otherwise
+    every file is read (all problems are reported at once) and the index rebuilt.
+    """
     files = catalog_files(layers, bundled)
+    if not use_index:
+        return read_catalog(files)
+    from painref import index
+
+    return index.open_indexed(files, read_catalog)
+
+
+def read_catalog(files: Sequence[Overlay]) -> Catalog:
+    """Read, check and merge catalog files, reporting every problem at once."""
     read: list[Layer] = []
     problems: list[Problem] = []
     for item in files:
@@ -179,13 +213,12 @@ def _with_links_both_ways(procedures: Mapping[str, Procedure]) -> dict[str, Proc
             inverse = vocab.RELATIONS[link.relation]
             links[link.id].append(Link(procedure.id, inverse, link.sources))
     return {
-        procedure_id: dataclasses.replace(procedure, related=tuple(links[procedure_id]))
+        procedure_id: procedure._replace(related=tuple(links[procedure_id]))
         for procedure_id, procedure in procedures.items()
     }
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """`find` filters: values within one option are OR'ed, options are AND'ed."""
 
     conditions: tuple[str, ...] = ()
@@ -197,14 +230,12 @@ class Filters:
     max_minutes: int | None = None
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     procedure: Procedure
     matched_conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class SourceUse:
+class SourceUse(NamedTuple):
     """One source and the records that cite it."""
 
     source: Source
@@ -215,14 +246,15 @@ class SourceUse:
 class Catalog:
     def __init__(
         self,
-        sources: dict[str, Source],
-        conditions: dict[str, Condition],
-        procedures: dict[str, Procedure],
+        sources: Mapping[str, Source],
+        conditions: Mapping[str, Condition],
+        procedures: Mapping[str, Procedure],
+        names: Names | None = None,
     ) -> None:
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
-        self._matchers: dict[str, Matcher] = {}
+        self.names: Names = names or _NamesInMemory(self)
 
     # Lookup -----------------------------------------------------------------
 
@@ -234,9 +266,7 @@ class Catalog:
 
     def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
         """The id `query` names, or a NotFound / Ambiguous error listing candidates."""
-        if kind not in self._matchers:
-            self._matchers[kind] = Matcher({r.id: (r.name, *r.aliases) for r in records.values()})
-        return _resolve(self._matchers[kind], query, records, kind)
+        return _resolve(self.names, query, records, kind)
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)
@@ -340,15 +370,23 @@ def _quote(text: str, limit: int = 80) -> str:
     return repr(shown)
 
 
-class _Named(Protocol):
-    """What lookup needs of a record: procedures and conditions both qualify."""
+class _NamesInMemory:
+    """Names looked up in a catalog held in memory; each matcher is built on first use."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def aliases(self) -> tuple[str, ...]: ...
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._matchers: dict[str, Matcher] = {}
+
+    def exact(self, kind: str, key: str) -> tuple[str, ...]:
+        return self.matcher(kind).exact(key)
+
+    def matcher(self, kind: str) -> Matcher:
+        if kind not in self._matchers:
+            records: Mapping[str, _Named] = (
+                self._catalog.procedures if kind == "procedure" else self._catalog.conditions
+            )
+            self._matchers[kind] = Matcher({r.id: (r.name, *r.aliases) for r in records.values()})
+        return self._matchers[kind]
 
 
 def _within_limit(query: str, what: str) -> None:
@@ -359,15 +397,17 @@ def _within_limit(query: str, what: str) -> None:
         )
 
 
-def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: str) -> str:
+def _resolve(names: Names, query: str, records: Mapping[str, _Named], kind: str) -> str:
     _within_limit(query, kind)
-    if not normalise(query):
+    key = normalise(query)
+    if not key:
         raise UsageProblem(
             f"give a {kind} name to look up, for example 'kyphoplasty'"
             if kind == "procedure"
             else f"give a {kind} to look up"
         )
-    match = matcher.match(query)
+    exact = names.exact(kind, key)
+    match = Match(exact, exact=True) if exact else names.matcher(kind).match(query)
     if len(match.ids) == 1:
         return match.ids[0]
     if match.ids:

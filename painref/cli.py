@@ -10,7 +10,6 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ from painref.catalog import (
     overlays,
 )
 from painref.errors import CatalogError, PainrefError, UsageProblem
+from painref.index import IndexDamaged, discard
 from painref.output import ColorMode, emit_json, emit_rich
 from painref.safetext import neutralise
 
@@ -74,7 +74,12 @@ def _run(invoke: Callable[[], Any], argv: list[str]) -> int:
     options = argv[: argv.index("--")] if "--" in argv else argv
     as_json = "--json" in options
     try:
-        result = invoke()
+        try:
+            result = invoke()
+        except IndexDamaged as damaged:
+            # Nothing was printed yet: answer again from the catalog files.
+            discard(damaged.path)
+            result = invoke()
     except PainrefError as error:
         return _report(error, as_json)
     except typer.TyperException as error:  # click's usage errors
@@ -103,13 +108,13 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README for the contract).")]
 
 
-@dataclass
 class _Choices:
     """What the global options chose: the catalog layers and the colour mode."""
 
-    overlays: list[Overlay] = field(default_factory=list)
-    bundled: bool = True
-    color: str = "auto"
+    def __init__(self) -> None:
+        self.overlays: list[Overlay] = []
+        self.bundled = True
+        self.color = "auto"
 
 
 _choice = _Choices()
@@ -329,7 +334,7 @@ def validate(
     _need_a_catalog(layers)
     files = [str(item.path) for item in catalog_files(layers, _choice.bundled)]
     try:
-        catalog = open_catalog(layers, bundled=_choice.bundled)
+        catalog = open_catalog(layers, bundled=_choice.bundled, use_index=False)
     except CatalogError as error:
         if json_output:
             from painref.render.jsonout import validation_object

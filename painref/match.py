@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A query word matches a name word at or above this similarity, or as a prefix
 # of at least PREFIX_MIN letters.
@@ -71,8 +71,7 @@ def _singular(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """What a query resolved to: one id, several (ask), or none with suggestions."""
 
     ids: tuple[str, ...]
@@ -84,24 +83,38 @@ class Matcher:
     """Index of entry ids by every name they answer to."""
 
     def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
+        self._fill(
+            (key, entry_id) for entry_id, entry_names in names.items()
+            for key in name_keys(entry_id, entry_names)
+        )  # fmt: skip
+
+    @classmethod
+    def from_keys(cls, pairs: Iterable[tuple[str, str]]) -> Matcher:
+        """A matcher from (normalised name, id) pairs, as name_keys makes them."""
+        matcher = cls.__new__(cls)
+        matcher._fill(pairs)
+        return matcher
+
+    def _fill(self, pairs: Iterable[tuple[str, str]]) -> None:
         self._by_key: dict[str, list[str]] = {}
         self._by_compact: dict[str, list[str]] = {}
-        for entry_id, entry_names in names.items():
-            for name in (entry_id, *entry_names):
-                key = normalise(name)
-                if key:
-                    _add(self._by_key, key, entry_id)
-                    _add(self._by_compact, key.replace(" ", ""), entry_id)
+        for key, entry_id in pairs:
+            _add(self._by_key, key, entry_id)
+            _add(self._by_compact, key.replace(" ", ""), entry_id)
         self._keys = list(self._by_key)
         self._keys_by_word: dict[str, set[int]] | None = None
+
+    def exact(self, key: str) -> tuple[str, ...]:
+        """Ids whose normalised name is `key`, or is `key` without its spaces."""
+        return tuple(self._by_key.get(key) or self._by_compact.get(key.replace(" ", "")) or ())
 
     def match(self, query: str) -> Match:
         key = normalise(query)
         if not key:
             return Match((), exact=False)
-        exact = self._by_key.get(key) or self._by_compact.get(key.replace(" ", ""))
+        exact = self.exact(key)
         if exact:
-            return Match(tuple(exact), exact=True)
+            return Match(exact, exact=True)
         words = [word for word in key.split() if word not in STOPWORDS] or key.split()
         full: set[str] = set()
         most: set[str] = set()
@@ -187,6 +200,16 @@ class Matcher:
         top = max(best.values())
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return tuple(e for e, s in ranked[:MAX_SUGGESTIONS] if s >= top - SUGGEST_SPREAD)
+
+
+def name_keys(entry_id: str, names: Iterable[str]) -> list[str]:
+    """The normalised keys an entry answers to: its id and each of its names."""
+    keys: list[str] = []
+    for name in (entry_id, *names):
+        key = normalise(name)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def _add(index: dict[str, list[str]], key: str, entry_id: str) -> None:

@@ -27,7 +27,15 @@ def scrubbed_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     """Tests never touch the real home, cache or config, and render at a fixed width."""
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    for name in ("NO_COLOR", "FORCE_COLOR", "PAINREF_CATALOG", "TERM", "COLUMNS", "LINES"):
+    for name in (
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "PAINREF_CATALOG",
+        "PAINREF_CACHE_DIR",
+        "TERM",
+        "COLUMNS",
+        "LINES",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", str(WIDTH))
     yield

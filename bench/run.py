@@ -1,0 +1,175 @@
+"""Start-up and scale benchmark: each command as a ratio to bare `python -c pass`.
+
+Every command runs as a fresh process from this venv, interleaved with bare
+Python, and the median of --runs runs is compared. Peak RSS comes from the
+child's resource usage. Budgets are from issue 5; this script reports, it does
+not fail (CI runs a tiny size of it only so that it cannot rot).
+
+    python bench/run.py                      # the full table (10,000 procedures)
+    python bench/run.py --size 200 --runs 3  # a quick smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PYTHON = sys.executable
+SCRIPT = Path(PYTHON).parent / "painref"
+PAINREF = [str(SCRIPT)] if SCRIPT.exists() else [PYTHON, "-m", "painref"]
+NAIVE = [PYTHON, str(BENCH / "naive.py")]
+
+
+@dataclass
+class Case:
+    label: str
+    argv: list[str]
+    budget: float | None = None  # times bare Python
+    rss_budget_mib: float | None = None
+    env: dict[str, str] | None = None
+    exit_code: int = 0
+
+
+@dataclass
+class Result:
+    case: Case
+    seconds: float
+    rss_mib: float
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall time, peak RSS (MiB) and exit code of one fresh process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, child.returncode
+
+
+def measure(cases: list[Case], runs: int, env: dict[str, str]) -> tuple[float, list[Result]]:
+    """Median wall time of each case and of bare Python, run interleaved."""
+    base = [PYTHON, "-c", "pass"]
+    times: dict[str, list[float]] = {case.label: [] for case in cases}
+    rss: dict[str, float] = {case.label: 0.0 for case in cases}
+    bare: list[float] = []
+    for case in cases:  # warm the page cache and the index once
+        run_once(case.argv, {**env, **(case.env or {})})
+    for _ in range(runs):
+        bare.append(run_once(base, env)[0])
+        for case in cases:
+            elapsed, peak, code = run_once(case.argv, {**env, **(case.env or {})})
+            if code != case.exit_code:
+                raise SystemExit(f"{case.label!r} exited with {code}")
+            times[case.label].append(elapsed)
+            rss[case.label] = max(rss[case.label], peak)
+    results = [
+        Result(case, statistics.median(times[case.label]), rss[case.label]) for case in cases
+    ]
+    return statistics.median(bare), results
+
+
+def table(base: float, results: list[Result]) -> str:
+    lines = [
+        f"bare `python -c pass`: {base * 1000:.1f} ms (median)",
+        "",
+        "| command | median ms | times bare Python | budget | peak RSS MiB | within budget |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for result in results:
+        ratio = result.seconds / base
+        case = result.case
+        budget = f"{case.budget:g}x" if case.budget else "-"
+        if case.rss_budget_mib:
+            budget += f", {case.rss_budget_mib:g} MiB"
+        ok = (case.budget is None or ratio <= case.budget) and (
+            case.rss_budget_mib is None or result.rss_mib <= case.rss_budget_mib
+        )
+        verdict = "yes" if ok else "NO"
+        if case.budget is None and case.rss_budget_mib is None:
+            verdict = "-"
+        lines.append(
+            f"| `{case.label}` | {result.seconds * 1000:.0f} | {ratio:.1f}x | {budget} "
+            f"| {result.rss_mib:.0f} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="synthetic catalog size")
+    parser.add_argument("--runs", type=int, default=9, help="runs of each command (median)")
+    parser.add_argument("--naive-at-size", action="store_true", help="also time the naive tool")
+    options = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="painref-bench-"))
+    try:
+        env = {**os.environ, "PAINREF_CACHE_DIR": str(work / "cache"), "COLUMNS": "80"}
+        for name in ("PAINREF_CATALOG", "NO_COLOR", "FORCE_COLOR"):
+            env.pop(name, None)
+        cases = [
+            Case("painref show kyphoplasty", [*PAINREF, "show", "kyphoplasty"], 10),
+            Case("painref show kyfoplasty", [*PAINREF, "show", "kyfoplasty"], 12),
+            Case("painref show kyphoplasty --json", [*PAINREF, "show", "kyphoplasty", "--json"], 8),
+            Case("painref find --condition sciatica", [*PAINREF, "find", "-c", "sciatica"], 11),
+            Case(
+                "painref compare kyphoplasty vertebroplasty",
+                [*PAINREF, "compare", "kyphoplasty", "vertebroplasty"],
+                11,
+            ),
+            Case("naive: show kyphoplasty", [*NAIVE, "kyphoplasty"]),
+        ]
+        base, results = measure(cases, options.runs, env)
+        print(f"## Bundled catalog\n\n{table(base, results)}\n")
+        painref_show, naive_show = results[0].seconds, results[-1].seconds
+        print(f"painref show is {naive_show / painref_show:.1f}x faster than the naive tool.\n")
+
+        overlay = work / "synthetic.yaml"
+        # In a child process: a forked child's peak RSS starts from its parent's.
+        with overlay.open("w", encoding="utf-8") as out:
+            subprocess.run([PYTHON, str(BENCH / "synthetic.py"), str(options.size)], stdout=out)
+        start = time.perf_counter()
+        first = run_once([*PAINREF, "--catalog", str(overlay), "show", "kyphoplasty"], env)
+        build = time.perf_counter() - start
+        if first[2] != 0:
+            raise SystemExit(f"the first run on the synthetic catalog exited with {first[2]}")
+        on = ["--catalog", str(overlay)]
+        scale = [
+            Case(
+                f"show kyphoplasty ({options.size:,})",
+                [*PAINREF, *on, "show", "kyphoplasty"],
+                12,
+                80,
+            ),
+            Case(f"show kyfoplasty ({options.size:,})", [*PAINREF, *on, "show", "kyfoplasty"], 20),
+            Case(
+                f"show rfa, ambiguous ({options.size:,})",
+                [*PAINREF, *on, "show", "rfa"],
+                20,
+                exit_code=1,
+            ),
+        ]
+        base, results = measure(scale, options.runs, env)
+        print(f"## Synthetic catalog, {options.size:,} procedures as an overlay\n")
+        print(f"first run, building the index: {build:.1f} s (budget 30 s), "
+              f"peak RSS {first[1]:.0f} MiB\n")  # fmt: skip
+        print(table(base, results))
+        if options.naive_at_size:
+            elapsed, _, _ = run_once([*NAIVE, "kyphoplasty", "--catalog", str(overlay)], env)
+            print(f"\nnaive tool at this size: {elapsed:.1f} s, {elapsed / base:.0f}x bare Python, "
+                  f"{elapsed / results[0].seconds:.0f}x slower than painref")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

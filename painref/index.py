@@ -1,0 +1,364 @@
+"""The compiled index: the merged catalog in one SQLite file, reused while its files are unchanged.
+
+A lookup then reads a few rows instead of parsing and checking every YAML
+file. The index is keyed on each file's path, size, modification time and
+inode together with painref's version, lives in the user's cache directory,
+and is written to a temporary file and renamed into place, so a reader never
+sees half of one and two processes starting at once both end up with a whole
+index. Anything wrong with it (corrupt, stale, unreadable, or no writable
+cache directory) means the catalog is read from its files as if there were no
+index; that is slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from painref import __version__
+from painref.match import Matcher, name_keys
+from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+
+if TYPE_CHECKING:
+    from painref.catalog import Catalog, Overlay
+
+CACHE_ENV = "PAINREF_CACHE_DIR"
+FORMAT = 1  # bump when the tables or the record encoding change
+KEEP = 4  # index files kept for other catalog combinations
+
+T = TypeVar("T")
+
+
+class IndexDamaged(Exception):
+    """The index could not be read after it was opened."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+
+
+_avoid: set[str] = set()  # index files found damaged in this process
+
+
+def cache_dir() -> Path:
+    """PAINREF_CACHE_DIR, else $XDG_CACHE_HOME/painref, else ~/.cache/painref."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "painref"
+
+
+def signature(files: Sequence[Overlay]) -> str | None:
+    """What the index is keyed on, or None when a file is not a plain readable file
+    (reading it will then report the problem). The index stores it whole, and
+    a short checksum of it names the index file."""
+    parts: list[Any] = [__version__, FORMAT]
+    for item in files:
+        try:
+            path = item.path.resolve()
+            status = path.stat()
+        except (OSError, RuntimeError):
+            return None
+        if not path.is_file():
+            return None
+        parts.append([str(path), status.st_size, status.st_mtime_ns, status.st_ino])
+    return json.dumps(parts)
+
+
+def open_indexed(files: Sequence[Overlay], read: Callable[[Sequence[Overlay]], Catalog]) -> Catalog:
+    """The catalog from its index if that is current, else read and indexed afresh."""
+    key = signature(files)
+    if key is None:
+        return read(files)
+    checksum = zlib.crc32(key.encode()) << 32 | zlib.adler32(key.encode())
+    path = cache_dir() / f"index-{checksum:016x}.sqlite"
+    found = _load(path, key)
+    if found is not None:
+        return found
+    catalog = read(files)
+    if signature(files) == key:  # not edited while we read it
+        _save(catalog, path, key)
+    return catalog
+
+
+def discard(path: str) -> None:
+    """Stop using a damaged index file, and remove it if we can, so it is rebuilt."""
+    _avoid.add(path)
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+# Reading ---------------------------------------------------------------------
+
+
+def _load(path: Path, key: str) -> Catalog | None:
+    from painref.catalog import Catalog
+
+    if str(path) in _avoid:
+        return None
+    try:
+        size = path.stat().st_size
+        # Read-only, and immutable: an index file is never changed once renamed into place.
+        db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.Error:
+        db.close()
+        return None
+    if stored.get("signature") != key or pages * page_size != size:
+        db.close()  # someone else's file, or cut short
+        return None
+    return Catalog(
+        _Stored(db, str(path), "source", _source),
+        _Stored(db, str(path), "condition", _condition),
+        _Stored(db, str(path), "procedure", _procedure),
+        _IndexNames(db, str(path)),
+    )
+
+
+def _uri_path(path: Path) -> str:
+    """A file path as SQLite's URI filenames need it."""
+    return str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
+class _Stored(Mapping[str, T]):
+    """One kind of record, read from the index row by row as it is asked for."""
+
+    def __init__(
+        self, db: sqlite3.Connection, path: str, kind: str, decode: Callable[[Any], T]
+    ) -> None:
+        self._db = db
+        self._path = path
+        self._kind = kind
+        self._decode = decode
+        self._cache: dict[str, T] = {}
+        self._complete = False
+
+    def _rows(self, sql: str, *args: Any) -> list[Any]:
+        try:
+            return self._db.execute(sql, (self._kind, *args)).fetchall()
+        except sqlite3.Error as error:
+            raise IndexDamaged(self._path, str(error)) from None
+
+    def _decoded(self, data: str) -> T:
+        try:
+            return self._decode(json.loads(data))
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexDamaged(self._path, f"a record cannot be read: {error!r}") from None
+
+    def __getitem__(self, record_id: str) -> T:
+        if record_id not in self._cache:
+            if self._complete:
+                raise KeyError(record_id)
+            rows = self._rows("SELECT data FROM records WHERE kind = ? AND id = ?", record_id)
+            if not rows:
+                raise KeyError(record_id)
+            self._cache[record_id] = self._decoded(rows[0][0])
+        return self._cache[record_id]
+
+    def _load_all(self) -> dict[str, T]:
+        if not self._complete:
+            rows = self._rows("SELECT id, data FROM records WHERE kind = ? ORDER BY position")
+            self._cache = {
+                record_id: self._cache.get(record_id) or self._decoded(data)
+                for record_id, data in rows
+            }
+            self._complete = True
+        return self._cache
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load_all())
+
+    def __len__(self) -> int:
+        return len(self._load_all())
+
+
+class _IndexNames:
+    """Exact names straight from the index; the fuzzy matcher only when needed."""
+
+    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+        self._db = db
+        self.path = path
+        self._matchers: dict[str, Matcher] = {}
+
+    def _rows(self, sql: str, *args: Any) -> list[Any]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as error:
+            raise IndexDamaged(self.path, str(error)) from None
+
+    def exact(self, kind: str, key: str) -> tuple[str, ...]:
+        for column, value in (("key", key), ("compact", key.replace(" ", ""))):
+            rows = self._rows(
+                f"SELECT id FROM names WHERE kind = ? AND {column} = ? ORDER BY rowid", kind, value
+            )
+            if rows:
+                return tuple(dict.fromkeys(row[0] for row in rows))
+        return ()
+
+    def matcher(self, kind: str) -> Matcher:
+        if kind not in self._matchers:
+            rows = self._rows("SELECT key, id FROM names WHERE kind = ? ORDER BY rowid", kind)
+            self._matchers[kind] = Matcher.from_keys(rows)
+        return self._matchers[kind]
+
+
+# Writing ---------------------------------------------------------------------
+
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    kind TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE names (kind TEXT NOT NULL, key TEXT NOT NULL, compact TEXT NOT NULL, id TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX names_by_key ON names (kind, key);
+CREATE INDEX names_by_compact ON names (kind, compact);
+"""
+
+
+def _save(catalog: Catalog, path: Path, key: str) -> None:
+    """Write the index beside its final name and rename it into place; give up quietly."""
+    import tempfile
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        db = sqlite3.connect(temporary)
+        try:
+            _write(db, catalog, key)
+        finally:
+            db.close()
+        os.replace(temporary, path)
+        temporary = None
+        _prune(path)
+    except (OSError, sqlite3.Error):
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.executescript(_TABLES)
+    kinds: list[tuple[str, Mapping[str, Any]]] = [
+        ("source", catalog.sources),
+        ("condition", catalog.conditions),
+        ("procedure", catalog.procedures),
+    ]
+    for kind, records in kinds:
+        db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            (
+                (kind, record_id, position, json.dumps(_plain(record), ensure_ascii=False))
+                for position, (record_id, record) in enumerate(records.items())
+            ),
+        )
+        if kind != "source":
+            db.executemany(
+                "INSERT INTO names VALUES (?, ?, ?, ?)",
+                (
+                    (kind, name_key, name_key.replace(" ", ""), record.id)
+                    for record in records.values()
+                    for name_key in name_keys(record.id, (record.name, *record.aliases))
+                ),
+            )
+    db.executescript(_INDEXES)
+    db.execute("INSERT INTO meta VALUES ('signature', ?), ('version', ?)", (key, __version__))
+    db.commit()
+
+
+def _prune(kept: Path) -> None:
+    """Keep the newest few index files; older ones belong to catalogs since edited."""
+    others = sorted(
+        (p for p in kept.parent.glob("index-*.sqlite") if p != kept),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in others[KEEP - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+# Records as JSON ---------------------------------------------------------------
+
+
+def _plain(record: Any) -> Any:
+    """A record as JSON-ready data (the inverse of the decoders below)."""
+    if isinstance(record, (Source, Condition, Fact, Duration, Relief, Link, Procedure)):
+        return {name: _plain(value) for name, value in record._asdict().items()}
+    if isinstance(record, (tuple, list)):
+        return [_plain(item) for item in record]
+    if isinstance(record, Mapping):
+        return {name: _plain(value) for name, value in record.items()}
+    return record
+
+
+def _source(data: dict[str, Any]) -> Source:
+    return Source(data["id"], data["title"], data["file"], data["url"])
+
+
+def _condition(data: dict[str, Any]) -> Condition:
+    return Condition(data["id"], data["name"], tuple(data["aliases"]), tuple(data["sources"]))
+
+
+def _fact(data: dict[str, Any] | None) -> Fact | None:
+    return None if data is None else Fact(data["text"], tuple(data["sources"]))
+
+
+def _facts(items: list[dict[str, Any]]) -> tuple[Fact, ...]:
+    return tuple(Fact(item["text"], tuple(item["sources"])) for item in items)
+
+
+def _procedure(data: dict[str, Any]) -> Procedure:
+    duration = data["duration"]
+    return Procedure(
+        id=data["id"],
+        name=data["name"],
+        aliases=tuple(data["aliases"]),
+        category=data["category"],
+        purpose=tuple(data["purpose"]),
+        regions=tuple(data["regions"]),
+        guidance=tuple(data["guidance"]),
+        medications=tuple(data["medications"]),
+        conditions=tuple(data["conditions"]),
+        cite={name: tuple(ids) for name, ids in data["cite"].items()},
+        summary=_fact(data["summary"]),
+        how_it_works=_fact(data["how_it_works"]),
+        anesthesia=_fact(data["anesthesia"]),
+        setting=_fact(data["setting"]),
+        duration=None
+        if duration is None
+        else Duration(
+            duration["min_minutes"],
+            duration["max_minutes"],
+            duration["note"],
+            tuple(duration["sources"]),
+        ),
+        recovery=_fact(data["recovery"]),
+        relief=Relief(_fact(data["relief"]["onset"]), _fact(data["relief"]["lasts"])),
+        candidacy=_facts(data["candidacy"]),
+        contraindications=_facts(data["contraindications"]),
+        risks=_facts(data["risks"]),
+        related=tuple(
+            Link(link["id"], link["relation"], tuple(link["sources"])) for link in data["related"]
+        ),
+    )
