@@ -114,7 +114,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="painref-bench-"))
     try:
         env = {**os.environ, "PAINREF_CACHE_DIR": str(work / "cache"), "COLUMNS": "80"}
-        for name in ("PAINREF_CATALOG", "NO_COLOR", "FORCE_COLOR"):
+        # An installed painref has its bytecode compiled; let an editable one cache it too.
+        for name in ("PAINREF_CATALOG", "NO_COLOR", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
         cases = [
             Case("painref show kyphoplasty", [*PAINREF, "show", "kyphoplasty"], 10),

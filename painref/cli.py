@@ -4,8 +4,6 @@ Every PainrefError ends as one line on stderr (or an {"error": ...} object with
 --json) and its exit code; nothing a user types ends in a traceback.
 """
 
-from __future__ import annotations
-
 import io
 import os
 import sys
