@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from painref.catalog import Catalog, Overlay
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
-FORMAT = 1  # bump when the tables or the record encoding change
+FORMAT = 2  # bump when the tables or the record encoding change
 KEEP = 4  # index files kept for other catalog combinations
 
 T = TypeVar("T")
@@ -186,33 +186,62 @@ class _Stored(Mapping[str, T]):
 
 
 class _IndexNames:
-    """Exact names straight from the index; the fuzzy matcher only when needed."""
+    """Names looked up in the index, with SQL doing the work per query word, so a
+    fuzzy lookup never loads every name of a large catalog into Python."""
 
     def __init__(self, db: sqlite3.Connection, path: str) -> None:
         self._db = db
         self.path = path
         self._matchers: dict[str, Matcher] = {}
 
-    def _rows(self, sql: str, *args: Any) -> list[Any]:
-        try:
-            return self._db.execute(sql, args).fetchall()
-        except sqlite3.Error as error:
-            raise IndexDamaged(self.path, str(error)) from None
-
     def exact(self, kind: str, key: str) -> tuple[str, ...]:
-        for column, value in (("key", key), ("compact", key.replace(" ", ""))):
-            rows = self._rows(
-                f"SELECT id FROM names WHERE kind = ? AND {column} = ? ORDER BY rowid", kind, value
-            )
-            if rows:
-                return tuple(dict.fromkeys(row[0] for row in rows))
-        return ()
+        return self.matcher(kind).exact(key)
 
     def matcher(self, kind: str) -> Matcher:
         if kind not in self._matchers:
-            rows = self._rows("SELECT key, id FROM names WHERE kind = ? ORDER BY rowid", kind)
-            self._matchers[kind] = Matcher.from_keys(rows)
+            self._matchers[kind] = Matcher(_IndexedNameStore(self._db, self.path, kind))
         return self._matchers[kind]
+
+
+class _IndexedNameStore:
+    """One kind's names in the index, as the matcher asks for them."""
+
+    CHUNK = 500  # words per query, well under SQLite's limit on parameters
+
+    def __init__(self, db: sqlite3.Connection, path: str, kind: str) -> None:
+        self._db = db
+        self._path = path
+        self._kind = kind
+
+    def _column(self, sql: str, *args: Any) -> list[str]:
+        try:
+            return [row[0] for row in self._db.execute(sql, (self._kind, *args))]
+        except sqlite3.Error as error:
+            raise IndexDamaged(self._path, str(error)) from None
+
+    def ids(self, key: str) -> list[str]:
+        found = self._column("SELECT id FROM names WHERE kind = ? AND key = ? ORDER BY rowid", key)
+        return list(dict.fromkeys(found))
+
+    def ids_compact(self, compact: str) -> list[str]:
+        sql = "SELECT id FROM names WHERE kind = ? AND compact = ? ORDER BY rowid"
+        return list(dict.fromkeys(self._column(sql, compact)))
+
+    def vocabulary(self) -> list[str]:
+        return self._column("SELECT word FROM vocabulary WHERE kind = ?")
+
+    def keys_with(self, words: Collection[str]) -> set[str]:
+        chosen = list(words)
+        keys: set[str] = set()
+        for start in range(0, len(chosen), self.CHUNK):
+            part = chosen[start : start + self.CHUNK]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT key FROM words WHERE kind = ? AND word IN ({marks})"
+            keys.update(self._column(sql, *part))
+        return keys
+
+    def keys(self) -> list[str]:
+        return self._column("SELECT DISTINCT key FROM names WHERE kind = ?")
 
 
 # Writing ---------------------------------------------------------------------
@@ -224,10 +253,13 @@ CREATE TABLE records (
     PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
 CREATE TABLE names (kind TEXT NOT NULL, key TEXT NOT NULL, compact TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE words (kind TEXT NOT NULL, word TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE vocabulary (kind TEXT NOT NULL, word TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX names_by_key ON names (kind, key);
 CREATE INDEX names_by_compact ON names (kind, compact);
+CREATE INDEX words_by_word ON words (kind, word);
 """
 
 
@@ -274,14 +306,21 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
             ),
         )
         if kind != "source":
+            pairs = [
+                (name_key, record.id)
+                for record in records.values()
+                for name_key in name_keys(record.id, (record.name, *record.aliases))
+            ]
             db.executemany(
                 "INSERT INTO names VALUES (?, ?, ?, ?)",
-                (
-                    (kind, name_key, name_key.replace(" ", ""), record.id)
-                    for record in records.values()
-                    for name_key in name_keys(record.id, (record.name, *record.aliases))
-                ),
+                ((kind, key, key.replace(" ", ""), entry_id) for key, entry_id in pairs),
             )
+            words = {
+                (word, key) for key in dict.fromkeys(k for k, _ in pairs) for word in key.split()
+            }
+            db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((kind, *pair) for pair in words))
+            vocabulary = sorted({word for word, _ in words})
+            db.executemany("INSERT INTO vocabulary VALUES (?, ?)", ((kind, w) for w in vocabulary))
     db.executescript(_INDEXES)
     db.execute("INSERT INTO meta VALUES ('signature', ?), ('version', ?)", (key, __version__))
     db.commit()

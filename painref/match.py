@@ -18,8 +18,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # a type only: defining it costs start-up time
+    from typing import Protocol
+
+    class NameStore(Protocol):
+        """Where a matcher finds names: a few dictionaries, or the compiled index."""
+
+        def ids(self, key: str) -> list[str]:
+            """Ids of the entries whose normalised name is `key`."""
+
+        def ids_compact(self, compact: str) -> list[str]:
+            """Ids of the entries whose normalised name without spaces is `compact`."""
+
+        def vocabulary(self) -> list[str]:
+            """Every distinct word of every name."""
+
+        def keys_with(self, words: Collection[str]) -> set[str]:
+            """Names that contain at least one of `words`."""
+
+        def keys(self) -> list[str]:
+            """Every normalised name."""
+
 
 # A query word matches a name word at or above this similarity, or as a prefix
 # of at least PREFIX_MIN letters.
@@ -79,34 +101,57 @@ class Match(NamedTuple):
     suggestions: tuple[str, ...] = ()
 
 
-class Matcher:
-    """Index of entry ids by every name they answer to."""
+class NamesInDicts:
+    """A name store held in memory."""
 
-    def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
-        self._fill(
-            (key, entry_id) for entry_id, entry_names in names.items()
-            for key in name_keys(entry_id, entry_names)
-        )  # fmt: skip
-
-    @classmethod
-    def from_keys(cls, pairs: Iterable[tuple[str, str]]) -> Matcher:
-        """A matcher from (normalised name, id) pairs, as name_keys makes them."""
-        matcher = cls.__new__(cls)
-        matcher._fill(pairs)
-        return matcher
-
-    def _fill(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self._by_key: dict[str, list[str]] = {}
         self._by_compact: dict[str, list[str]] = {}
         for key, entry_id in pairs:
             _add(self._by_key, key, entry_id)
             _add(self._by_compact, key.replace(" ", ""), entry_id)
-        self._keys = list(self._by_key)
-        self._keys_by_word: dict[str, set[int]] | None = None
+        self._by_word: dict[str, set[str]] | None = None
+
+    def ids(self, key: str) -> list[str]:
+        return self._by_key.get(key, [])
+
+    def ids_compact(self, compact: str) -> list[str]:
+        return self._by_compact.get(compact, [])
+
+    def _words(self) -> dict[str, set[str]]:
+        if self._by_word is None:
+            self._by_word = {}
+            for key in self._by_key:
+                for word in key.split():
+                    self._by_word.setdefault(word, set()).add(key)
+        return self._by_word
+
+    def vocabulary(self) -> list[str]:
+        return list(self._words())
+
+    def keys_with(self, words: Collection[str]) -> set[str]:
+        by_word = self._words()
+        return {key for word in words for key in by_word.get(word, ())}
+
+    def keys(self) -> list[str]:
+        return list(self._by_key)
+
+
+class Matcher:
+    """Finds entry ids by every name they answer to."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]] | NameStore) -> None:
+        if isinstance(names, Mapping):
+            names = NamesInDicts(
+                (key, entry_id) for entry_id, entry_names in names.items()
+                for key in name_keys(entry_id, entry_names)
+            )  # fmt: skip
+        self._store = names
+        self._vocabulary: set[str] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
         """Ids whose normalised name is `key`, or is `key` without its spaces."""
-        return tuple(self._by_key.get(key) or self._by_compact.get(key.replace(" ", "")) or ())
+        return tuple(self._store.ids(key) or self._store.ids_compact(key.replace(" ", "")))
 
     def match(self, query: str) -> Match:
         key = normalise(query)
@@ -118,9 +163,9 @@ class Matcher:
         words = [word for word in key.split() if word not in STOPWORDS] or key.split()
         full: set[str] = set()
         most: set[str] = set()
-        for index in self._containing_all(words):
-            name_words = [w for w in self._keys[index].split() if w not in STOPWORDS]
-            ids = self._by_key[self._keys[index]]
+        for name in sorted(self._containing_all(words)):
+            name_words = [w for w in name.split() if w not in STOPWORDS]
+            ids = self._store.ids(name)
             if all(any(self._word_matches(q, w) for q in words) for w in name_words):
                 full.update(ids)
             elif len(words) * 2 > len(name_words):
@@ -130,45 +175,39 @@ class Matcher:
                 return Match(tuple(sorted(found)), exact=False)
         return Match((), exact=False, suggestions=self._suggestions(key))
 
-    def _containing_all(self, words: list[str]) -> set[int]:
-        """Indexes of names that contain every query word (typos and prefixes allowed)."""
-        index = self._word_index()
-        found: set[int] | None = None
+    def _words(self) -> set[str]:
+        if self._vocabulary is None:
+            self._vocabulary = set(self._store.vocabulary())
+        return self._vocabulary
+
+    def _containing_all(self, words: list[str]) -> set[str]:
+        """Names that contain every query word (typos and prefixes allowed)."""
+        found: set[str] | None = None
         for query_word in words:
-            if query_word in index:
+            if query_word in self._words():
                 # A whole word means itself: "disc" is no prefix of "discography".
-                matching = set(index[query_word])
+                matching = self._store.keys_with([query_word])
             else:
-                matching = self._near(query_word, index)
+                matching = self._store.keys_with(self._near(query_word))
             found = matching if found is None else found & matching
             if not found:
                 return set()
         return found or set()
 
-    def _word_index(self) -> dict[str, set[int]]:
-        """Every word of every name, with the indexes of the names it is in."""
-        if self._keys_by_word is None:
-            self._keys_by_word = {}
-            for position, name in enumerate(self._keys):
-                for word in name.split():
-                    self._keys_by_word.setdefault(word, set()).add(position)
-        return self._keys_by_word
-
-    @staticmethod
-    def _near(query_word: str, index: dict[str, set[int]]) -> set[int]:
-        """Names with a word the query word misspells or begins."""
+    def _near(self, query_word: str) -> set[str]:
+        """Words of names that the query word misspells or begins."""
         from rapidfuzz import fuzz, process  # only when the exact lookup failed
 
-        matching: set[int] = set()
-        for word, _, _ in process.extract(
-            query_word, list(index), scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
-        ):
-            matching |= index[word]
+        vocabulary = list(self._words())
+        near = {
+            word
+            for word, _, _ in process.extract(
+                query_word, vocabulary, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
+            )
+        }
         if len(query_word) >= PREFIX_MIN:
-            for word in index:
-                if word.startswith(query_word):
-                    matching |= index[word]
-        return matching
+            near.update(word for word in vocabulary if word.startswith(query_word))
+        return near
 
     def _word_matches(self, query_word: str, word: str) -> bool:
         """A query word stands for a name word: the same word, or, unless it is a
@@ -177,7 +216,7 @@ class Matcher:
 
         if query_word == word:
             return True
-        if query_word in self._word_index():
+        if query_word in self._words():
             return False
         if len(query_word) >= PREFIX_MIN and word.startswith(query_word):
             return True
@@ -190,10 +229,10 @@ class Matcher:
             return ()  # a letter or two matches everything a little
 
         best: dict[str, float] = {}
-        for _, score, index in process.extract(
-            key, self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGEST
+        for name, score, _ in process.extract(
+            key, self._store.keys(), scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGEST
         ):
-            for entry in self._by_key[self._keys[index]]:
+            for entry in self._store.ids(name):
                 best[entry] = max(best.get(entry, 0.0), float(score))
         if not best:
             return ()
