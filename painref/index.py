@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from painref.catalog import Catalog, Overlay
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
-FORMAT = 2  # bump when the tables or the record encoding change
+FORMAT = 3  # bump when the tables or the record encoding change
 KEEP = 4  # index files kept for other catalog combinations
 
 T = TypeVar("T")
@@ -301,7 +301,7 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
         db.executemany(
             "INSERT INTO records VALUES (?, ?, ?, ?)",
             (
-                (kind, record_id, position, json.dumps(_plain(record), ensure_ascii=False))
+                (kind, record_id, position, _encode(record))
                 for position, (record_id, record) in enumerate(records.items())
             ),
         )
@@ -338,66 +338,58 @@ def _prune(kept: Path) -> None:
 
 
 # Records as JSON ---------------------------------------------------------------
+# A record is stored as the JSON array of its named tuple's fields, in order;
+# FORMAT changes whenever a record's fields do.
 
 
-def _plain(record: Any) -> Any:
-    """A record as JSON-ready data (the inverse of the decoders below)."""
-    if isinstance(record, (Source, Condition, Fact, Duration, Relief, Link, Procedure)):
-        return {name: _plain(value) for name, value in record._asdict().items()}
-    if isinstance(record, (tuple, list)):
-        return [_plain(item) for item in record]
-    if isinstance(record, Mapping):
-        return {name: _plain(value) for name, value in record.items()}
-    return record
+def _encode(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=dict)
 
 
-def _source(data: dict[str, Any]) -> Source:
-    return Source(data["id"], data["title"], data["file"], data["url"])
+def _source(data: list[Any]) -> Source:
+    record_id, title, file, url = data
+    return Source(record_id, title, file, url)
 
 
-def _condition(data: dict[str, Any]) -> Condition:
-    return Condition(data["id"], data["name"], tuple(data["aliases"]), tuple(data["sources"]))
+def _condition(data: list[Any]) -> Condition:
+    record_id, name, aliases, sources = data
+    return Condition(record_id, name, tuple(aliases), tuple(sources))
 
 
-def _fact(data: dict[str, Any] | None) -> Fact | None:
-    return None if data is None else Fact(data["text"], tuple(data["sources"]))
+def _fact(data: list[Any] | None) -> Fact | None:
+    return None if data is None else Fact(data[0], tuple(data[1]))
 
 
-def _facts(items: list[dict[str, Any]]) -> tuple[Fact, ...]:
-    return tuple(Fact(item["text"], tuple(item["sources"])) for item in items)
+def _facts(items: list[list[Any]]) -> tuple[Fact, ...]:
+    return tuple(Fact(text, tuple(sources)) for text, sources in items)
 
 
-def _procedure(data: dict[str, Any]) -> Procedure:
-    duration = data["duration"]
+def _procedure(data: list[Any]) -> Procedure:
+    (record_id, name, aliases, category, purpose, regions, guidance, medications,
+     conditions, cite, summary, how_it_works, anesthesia, setting, duration, recovery,
+     relief, candidacy, contraindications, risks, related) = data  # fmt: skip
     return Procedure(
-        id=data["id"],
-        name=data["name"],
-        aliases=tuple(data["aliases"]),
-        category=data["category"],
-        purpose=tuple(data["purpose"]),
-        regions=tuple(data["regions"]),
-        guidance=tuple(data["guidance"]),
-        medications=tuple(data["medications"]),
-        conditions=tuple(data["conditions"]),
-        cite={name: tuple(ids) for name, ids in data["cite"].items()},
-        summary=_fact(data["summary"]),
-        how_it_works=_fact(data["how_it_works"]),
-        anesthesia=_fact(data["anesthesia"]),
-        setting=_fact(data["setting"]),
+        id=record_id,
+        name=name,
+        aliases=tuple(aliases),
+        category=category,
+        purpose=tuple(purpose),
+        regions=tuple(regions),
+        guidance=tuple(guidance),
+        medications=tuple(medications),
+        conditions=tuple(conditions),
+        cite={field: tuple(ids) for field, ids in cite.items()},
+        summary=_fact(summary),
+        how_it_works=_fact(how_it_works),
+        anesthesia=_fact(anesthesia),
+        setting=_fact(setting),
         duration=None
         if duration is None
-        else Duration(
-            duration["min_minutes"],
-            duration["max_minutes"],
-            duration["note"],
-            tuple(duration["sources"]),
-        ),
-        recovery=_fact(data["recovery"]),
-        relief=Relief(_fact(data["relief"]["onset"]), _fact(data["relief"]["lasts"])),
-        candidacy=_facts(data["candidacy"]),
-        contraindications=_facts(data["contraindications"]),
-        risks=_facts(data["risks"]),
-        related=tuple(
-            Link(link["id"], link["relation"], tuple(link["sources"])) for link in data["related"]
-        ),
+        else Duration(duration[0], duration[1], duration[2], tuple(duration[3])),
+        recovery=_fact(recovery),
+        relief=Relief(_fact(relief[0]), _fact(relief[1])),
+        candidacy=_facts(candidacy),
+        contraindications=_facts(contraindications),
+        risks=_facts(risks),
+        related=tuple(Link(link_id, relation, tuple(ids)) for link_id, relation, ids in related),
     )

@@ -157,6 +157,7 @@ class _Composer:
         self.stack: list[_Open] = []
         self.result: Any = _NOTHING
         self.skip = 0
+        self.plain: dict[str, str] = {}
 
     def run(self, text: str) -> Any:
         documents = 0
@@ -193,10 +194,8 @@ class _Composer:
                 self.drop(event)
                 return
         path = parent.child() if parent is not None else ()
-        mark = event.start_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if self.marks is not None:
-            self.marks[path] = (line, column)
+            self.marks[path] = _where(event)
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             self.doc.problem(path, "PR003", "anchors and aliases are not allowed in a catalog")
             self.reject(event)
@@ -207,7 +206,7 @@ class _Composer:
             self.reject(event)
             return
         if len(path) > MAX_DEPTH:
-            raise _TooDeep(line, column)
+            raise _TooDeep(*_where(event))
         if isinstance(event, yaml.ScalarEvent):
             self.deliver(_scalar(tag, event.value))
         elif isinstance(event, yaml.MappingStartEvent):
@@ -216,28 +215,30 @@ class _Composer:
             self.stack.append(_Open(path, []))
 
     def key(self, parent: _Open, event: yaml.NodeEvent) -> None:
-        mark = event.start_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         tag = self.tag(event) if isinstance(event, yaml.ScalarEvent) else None
         parent.key = _SKIP
         if tag == "tag:yaml.org,2002:merge":
             self.doc.problem(parent.path, "PR003", "merge keys (<<) are not allowed in a catalog")
             parent.rejected = True
         elif not isinstance(event, yaml.ScalarEvent) or tag != _STR or event.anchor is not None:
-            self.doc.problem_at(line, column, "PR006", "mapping keys must be plain text")
+            self.doc.problem_at(*_where(event), "PR006", "mapping keys must be plain text")
             self.drop(event)
         elif event.value in parent.container:
-            self.doc.problem_at(line, column, "PR007", f"duplicate key {event.value!r}")
+            self.doc.problem_at(*_where(event), "PR007", f"duplicate key {event.value!r}")
         else:
             parent.key = event.value
 
-    @staticmethod
-    def tag(event: yaml.NodeEvent) -> str:
+    def tag(self, event: yaml.NodeEvent) -> str:
         tag: str | None = getattr(event, "tag", None)
         if tag is None or tag == "!":
             if isinstance(event, yaml.ScalarEvent):
-                implicit = event.implicit
-                return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, implicit))  # type: ignore[no-untyped-call]
+                if not event.implicit[0]:
+                    return _STR  # quoted: always text
+                value = event.value
+                if value not in self.plain:  # the same words recur: resolve each once
+                    resolved = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+                    self.plain[value] = str(resolved)
+                return self.plain[value]
             if isinstance(event, yaml.MappingStartEvent):
                 return _MAP
             return _SEQ
@@ -263,6 +264,11 @@ class _Composer:
         else:
             parent.container[parent.key] = value
             parent.key = _NO_KEY
+
+
+def _where(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _scalar(tag: str, raw: str) -> Any:
