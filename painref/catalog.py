@@ -6,25 +6,20 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from painref import vocab
 from painref.errors import Ambiguous, Candidate, CatalogError, NotFound, Problem, UsageProblem
-from painref.match import Match, Matcher, normalise
+from painref.match import Matcher, NamesInDicts, name_keys, normalise
 from painref.model import Condition, Link, Procedure, Source
 
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
+    from painref.match import NameStore
     from painref.validate import Layer
-
-    class Names(Protocol):
-        """How a catalog looks names up: in memory, or in the compiled index."""
-
-        def exact(self, kind: str, key: str) -> tuple[str, ...]: ...
-        def matcher(self, kind: str) -> Matcher: ...
 
     class _Named(Protocol):
         """What lookup needs of a record: procedures and conditions both qualify."""
@@ -249,12 +244,15 @@ class Catalog:
         sources: Mapping[str, Source],
         conditions: Mapping[str, Condition],
         procedures: Mapping[str, Procedure],
-        names: Names | None = None,
+        name_store: Callable[[str], NameStore] | None = None,
     ) -> None:
+        """`name_store` gives the names of one kind ("procedure" or "condition");
+        by default they are read from the records themselves."""
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
-        self.names: Names = names or _NamesInMemory(self)
+        self._name_store = name_store or self._names_in_records
+        self._matchers: dict[str, Matcher] = {}
 
     # Lookup -----------------------------------------------------------------
 
@@ -266,7 +264,17 @@ class Catalog:
 
     def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
         """The id `query` names, or a NotFound / Ambiguous error listing candidates."""
-        return _resolve(self.names, query, records, kind)
+        if kind not in self._matchers:
+            self._matchers[kind] = Matcher(self._name_store(kind))
+        return _resolve(self._matchers[kind], query, records, kind)
+
+    def _names_in_records(self, kind: str) -> NameStore:
+        records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
+        return NamesInDicts(
+            (key, record.id)
+            for record in records.values()
+            for key in name_keys(record.id, (record.name, *record.aliases))
+        )
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)
@@ -370,25 +378,6 @@ def _quote(text: str, limit: int = 80) -> str:
     return repr(shown)
 
 
-class _NamesInMemory:
-    """Names looked up in a catalog held in memory; each matcher is built on first use."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self._matchers: dict[str, Matcher] = {}
-
-    def exact(self, kind: str, key: str) -> tuple[str, ...]:
-        return self.matcher(kind).exact(key)
-
-    def matcher(self, kind: str) -> Matcher:
-        if kind not in self._matchers:
-            records: Mapping[str, _Named] = (
-                self._catalog.procedures if kind == "procedure" else self._catalog.conditions
-            )
-            self._matchers[kind] = Matcher({r.id: (r.name, *r.aliases) for r in records.values()})
-        return self._matchers[kind]
-
-
 def _within_limit(query: str, what: str) -> None:
     """Refuse a query too long to be a name, before any matching work."""
     if len(query) > MAX_QUERY_CHARS:
@@ -397,7 +386,7 @@ def _within_limit(query: str, what: str) -> None:
         )
 
 
-def _resolve(names: Names, query: str, records: Mapping[str, _Named], kind: str) -> str:
+def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: str) -> str:
     _within_limit(query, kind)
     key = normalise(query)
     if not key:
@@ -406,8 +395,7 @@ def _resolve(names: Names, query: str, records: Mapping[str, _Named], kind: str)
             if kind == "procedure"
             else f"give a {kind} to look up"
         )
-    exact = names.exact(kind, key)
-    match = Match(exact, exact=True) if exact else names.matcher(kind).match(query)
+    match = matcher.match(query)
     if len(match.ids) == 1:
         return match.ids[0]
     if match.ids:

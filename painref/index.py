@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from painref import __version__
-from painref.match import Matcher, name_keys
+from painref.match import name_keys
 from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
 
 if TYPE_CHECKING:
@@ -124,8 +124,16 @@ def _load(path: Path, key: str) -> Catalog | None:
         _Stored(db, str(path), "source", _source),
         _Stored(db, str(path), "condition", _condition),
         _Stored(db, str(path), "procedure", _procedure),
-        _IndexNames(db, str(path)),
+        lambda kind: _IndexedNameStore(db, str(path), kind),
     )
+
+
+def _fetch(db: sqlite3.Connection, path: str, sql: str, args: tuple[Any, ...]) -> list[Any]:
+    """Rows of a query on an open index; a failure means the file is damaged."""
+    try:
+        return db.execute(sql, args).fetchall()
+    except sqlite3.Error as error:
+        raise IndexDamaged(path, str(error)) from None
 
 
 def _uri_path(path: Path) -> str:
@@ -147,10 +155,7 @@ class _Stored(Mapping[str, T]):
         self._complete = False
 
     def _rows(self, sql: str, *args: Any) -> list[Any]:
-        try:
-            return self._db.execute(sql, (self._kind, *args)).fetchall()
-        except sqlite3.Error as error:
-            raise IndexDamaged(self._path, str(error)) from None
+        return _fetch(self._db, self._path, sql, (self._kind, *args))
 
     def _decoded(self, data: str) -> T:
         try:
@@ -185,24 +190,6 @@ class _Stored(Mapping[str, T]):
         return len(self._load_all())
 
 
-class _IndexNames:
-    """Names looked up in the index, with SQL doing the work per query word, so a
-    fuzzy lookup never loads every name of a large catalog into Python."""
-
-    def __init__(self, db: sqlite3.Connection, path: str) -> None:
-        self._db = db
-        self.path = path
-        self._matchers: dict[str, Matcher] = {}
-
-    def exact(self, kind: str, key: str) -> tuple[str, ...]:
-        return self.matcher(kind).exact(key)
-
-    def matcher(self, kind: str) -> Matcher:
-        if kind not in self._matchers:
-            self._matchers[kind] = Matcher(_IndexedNameStore(self._db, self.path, kind))
-        return self._matchers[kind]
-
-
 class _IndexedNameStore:
     """One kind's names in the index, as the matcher asks for them."""
 
@@ -214,10 +201,7 @@ class _IndexedNameStore:
         self._kind = kind
 
     def _column(self, sql: str, *args: Any) -> list[str]:
-        try:
-            return [row[0] for row in self._db.execute(sql, (self._kind, *args))]
-        except sqlite3.Error as error:
-            raise IndexDamaged(self._path, str(error)) from None
+        return [row[0] for row in _fetch(self._db, self._path, sql, (self._kind, *args))]
 
     def ids(self, key: str) -> list[str]:
         found = self._column("SELECT id FROM names WHERE kind = ? AND key = ? ORDER BY rowid", key)

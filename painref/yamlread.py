@@ -278,7 +278,7 @@ def _scalar(tag: str, raw: str) -> Any:
         return None
     if tag == _BOOL:
         return OddScalar("a yes/no value", raw)
-    if tag == _INT and _DECIMAL.fullmatch(raw) and "_" not in raw:
+    if tag == _INT and _DECIMAL.fullmatch(raw):
         return int(raw)
     kind = {
         _INT: "a number",

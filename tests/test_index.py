@@ -52,7 +52,7 @@ def test_the_index_holds_exactly_the_catalog_read_from_yaml(cache: Path) -> None
     from_yaml = open_catalog(layers, use_index=False)
     open_catalog(layers)  # builds the index
     from_index = open_catalog(layers)
-    assert isinstance(from_index.names, index._IndexNames)
+    assert isinstance(from_index.procedures, index._Stored)
     for kind in ("sources", "conditions", "procedures"):
         assert list(getattr(from_index, kind).items()) == list(getattr(from_yaml, kind).items())
 
