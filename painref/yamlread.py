@@ -74,7 +74,8 @@ class Document:
         """Line and column of the value at ``path``, or of its nearest parent."""
         if self._marks is None:
             self._marks = {}
-            _Composer(self, self._marks).run(self.text)
+            # A second pass only for positions: its problems were reported by the first.
+            _Composer(Document(self.file), self._marks).run(self.text)
         while path not in self._marks and path:
             path = path[:-1]
         return self._marks.get(path, (1, 1))

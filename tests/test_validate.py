@@ -114,3 +114,15 @@ def test_every_code_in_use_is_documented() -> None:
     for path in (REPO / "painref").glob("*.py"):
         used |= set(re.findall(r'"(PR\d{3})"', path.read_text(encoding="utf-8")))
     assert used == set(CODES)
+
+
+def test_each_problem_is_recorded_once_before_any_merging() -> None:
+    from painref.validate import check_layer
+    from painref.yamlread import read_text
+
+    for path in BAD:
+        if path.name.startswith("PR008"):
+            continue  # not UTF-8: refused before YAML is read
+        doc = read_text(path.read_text(encoding="utf-8"), str(path))
+        check_layer(doc)
+        assert len(doc.problems) == len(set(doc.problems)), path.name
