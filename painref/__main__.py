@@ -1,3 +1,3 @@
-from painref.cli import main
+from painref.main import main
 
 main()

@@ -1,45 +1,24 @@
-"""The command line: parse options, ask the catalog, hand the result to a renderer.
+"""The Typer app: every command and option, its help, and its parsing.
 
-Every PainrefError ends as one line on stderr (or an {"error": ...} object with
---json) and its exit code; nothing a user types ends in a traceback.
+Each command hands its parsed values to painref.commands. Every error a user
+can cause ends as one line on stderr (or an {"error": ...} object with --json)
+and its exit code; nothing a user types ends in a traceback.
 """
 
-import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from painref import __version__
-from painref.catalog import (
-    ENV_VAR,
-    Catalog,
-    Filters,
-    Overlay,
-    catalog_files,
-    open_catalog,
-    overlays,
-)
-from painref.errors import CatalogError, PainrefError, UsageProblem
-from painref.index import IndexDamaged, discard
-from painref.output import ColorMode, emit_json, emit_rich
-from painref.safetext import neutralise
-
-
-def _report(error: PainrefError, as_json: bool) -> int:
-    if as_json:
-        from painref.render.jsonout import error_object
-
-        emit_json(error_object(error))
-    else:
-        lines = neutralise(error.message).splitlines() or [""]
-        prefix = "" if error.exit_code == 3 else "painref: "
-        sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
-    return error.exit_code
+from painref import __version__, commands
+from painref.catalog import ENV_VAR, Filters, Overlay, overlays
+from painref.commands import Choices
+from painref.errors import UsageProblem
+from painref.output import ColorMode
 
 
 class _PainrefGroup(TyperGroup):
@@ -57,38 +36,26 @@ class _PainrefGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        code = _run(
-            lambda: super(_PainrefGroup, self).main(
-                args=argv, prog_name="painref", standalone_mode=False, **extra
-            ),
-            argv,
-        )
+
+        def invoke() -> Any:
+            try:
+                return super(_PainrefGroup, self).main(
+                    args=argv, prog_name="painref", standalone_mode=False, **extra
+                )
+            except typer.TyperException as error:  # click's usage errors
+                message = error.format_message()
+                if type(error).__name__ == "NoArgsIsHelpError":
+                    sys.stdout.write(message + "\n")
+                    return 0
+                raise UsageProblem(f"{message} (try 'painref --help')") from None
+            except typer.Abort:
+                return 130
+
+        options = argv[: argv.index("--")] if "--" in argv else argv
+        code = commands.guarded(invoke, as_json="--json" in options)
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _run(invoke: Callable[[], Any], argv: list[str]) -> int:
-    options = argv[: argv.index("--")] if "--" in argv else argv
-    as_json = "--json" in options
-    try:
-        try:
-            result = invoke()
-        except IndexDamaged as damaged:
-            # Nothing was printed yet: answer again from the catalog files.
-            discard(damaged.path)
-            result = invoke()
-    except PainrefError as error:
-        return _report(error, as_json)
-    except typer.TyperException as error:  # click's usage errors
-        message = error.format_message()
-        if type(error).__name__ == "NoArgsIsHelpError":
-            sys.stdout.write(message + "\n")
-            return 0
-        return _report(UsageProblem(f"{message} (try 'painref --help')"), as_json)
-    except typer.Abort:
-        return 130
-    return result if isinstance(result, int) else 0
 
 
 app = typer.Typer(
@@ -106,21 +73,7 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README for the contract).")]
 
 
-class _Choices:
-    """What the global options chose: the catalog layers and the colour mode."""
-
-    def __init__(self) -> None:
-        self.overlays: list[Overlay] = []
-        self.bundled = True
-        self.color = "auto"
-
-
-_choice = _Choices()
-
-
-def _catalog() -> Catalog:
-    _need_a_catalog(_choice.overlays)
-    return open_catalog(_choice.overlays, bundled=_choice.bundled)
+_chosen = Choices()  # set by the global options before each command runs
 
 
 def _paths(values: Sequence[str], what: str) -> list[Path]:
@@ -128,11 +81,6 @@ def _paths(values: Sequence[str], what: str) -> list[Path]:
     if any(not value.strip() for value in values):
         raise UsageProblem(f"{what} needs a catalog file path, not an empty one")
     return [Path(value) for value in values]
-
-
-def _need_a_catalog(layers: Sequence[Overlay]) -> None:
-    if not _choice.bundled and not layers:
-        raise UsageProblem(f"--no-bundled needs a catalog: give --catalog PATH or set {ENV_VAR}")
 
 
 @app.command()
@@ -147,43 +95,7 @@ def show(
 
     Example: painref show kyphoplasty
     """
-    catalog = _catalog()
-    procedure = catalog.procedure(" ".join(name))
-    if json_output:
-        from painref.render.jsonout import procedure_object
-
-        emit_json(procedure_object(catalog, procedure))
-        return
-    from painref.render.terminal import procedure_card
-
-    emit_rich(lambda styled: procedure_card(catalog, procedure, styled), _choice.color)
-
-
-def _parse_fields(values: list[str] | None) -> list[str]:
-    from painref.render.fields import FIELDS
-
-    if not values:
-        return list(FIELDS)
-    chosen: list[str] = []
-    for value in values:
-        for part in value.split(","):
-            name = part.strip().replace("-", "_")
-            if not name:
-                continue
-            if name not in FIELDS:
-                import difflib
-
-                hint = difflib.get_close_matches(name, list(FIELDS), n=1)
-                raise UsageProblem(
-                    f"unknown field {name!r}"
-                    + (f"; did you mean {hint[0]!r}?" if hint else "")
-                    + f" (fields: {', '.join(FIELDS)})"
-                )
-            if name not in chosen:
-                chosen.append(name)
-    if not chosen:
-        raise UsageProblem("--fields needs at least one field name")
-    return chosen
+    commands.show(_chosen, " ".join(name), json_output)
 
 
 @app.command()
@@ -199,23 +111,7 @@ def compare(
 
     Example: painref compare kyphoplasty vertebroplasty --fields duration,risks
     """
-    chosen = _parse_fields(fields)
-    catalog = _catalog()
-    procedures = []
-    for name in names:
-        procedure = catalog.procedure(name)
-        if procedure not in procedures:
-            procedures.append(procedure)
-    if len(procedures) < 2:
-        raise UsageProblem("compare needs at least two different procedures")
-    if json_output:
-        from painref.render.jsonout import procedure_object
-
-        emit_json([procedure_object(catalog, p) for p in procedures])
-        return
-    from painref.render.terminal import compare_table
-
-    emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled), _choice.color)
+    commands.compare(_chosen, names, fields or [], json_output)
 
 
 @app.command()
@@ -250,21 +146,7 @@ def find(
         medications=tuple(medication or ()),
         max_minutes=max_minutes,
     )
-    if filters == Filters():
-        raise UsageProblem(
-            "give at least one filter, e.g. --condition sciatica "
-            "(or run 'painref list' to see everything)"
-        )
-    catalog = _catalog()
-    found = catalog.find(filters)
-    if json_output:
-        from painref.render.jsonout import procedure_object
-
-        emit_json([procedure_object(catalog, item.procedure) for item in found])
-        return
-    from painref.render.terminal import found_table
-
-    emit_rich(lambda styled: found_table(found, styled), _choice.color)
+    commands.find(_chosen, filters, json_output)
 
 
 @app.command("list")
@@ -273,16 +155,7 @@ def list_procedures(json_output: JsonFlag = False) -> None:
 
     Example: painref list
     """
-    catalog = _catalog()
-    groups = catalog.by_category()
-    if json_output:
-        from painref.render.jsonout import procedure_object
-
-        emit_json([procedure_object(catalog, p) for items in groups.values() for p in items])
-        return
-    from painref.render.terminal import list_view
-
-    emit_rich(lambda styled: list_view(groups, styled), _choice.color)
+    commands.list_procedures(_chosen, json_output)
 
 
 @app.command()
@@ -297,17 +170,7 @@ def sources(
 
     Example: painref sources    or    painref sources kyphoplasty
     """
-    catalog = _catalog()
-    chosen = catalog.procedure(" ".join(procedure)) if procedure else None
-    uses = catalog.source_uses(chosen)
-    if json_output:
-        from painref.render.jsonout import source_object
-
-        emit_json([source_object(use) for use in uses])
-        return
-    from painref.render.terminal import sources_view
-
-    emit_rich(lambda styled: sources_view(uses, styled), _choice.color)
+    commands.sources(_chosen, " ".join(procedure) if procedure else None, json_output)
 
 
 @app.command()
@@ -328,35 +191,8 @@ def validate(
 
     Example: painref validate my-clinic.yaml
     """
-    layers = [Overlay(p, "") for p in _paths(paths, "validate")] if paths else _choice.overlays
-    _need_a_catalog(layers)
-    files = [str(item.path) for item in catalog_files(layers, _choice.bundled)]
-    try:
-        catalog = open_catalog(layers, bundled=_choice.bundled, use_index=False)
-    except CatalogError as error:
-        if json_output:
-            from painref.render.jsonout import validation_object
-
-            emit_json(validation_object(files, error.problems))
-        else:
-            sys.stdout.write("".join(f"{neutralise(str(p))}\n" for p in error.problems))
-            count = len(error.problems)
-            sys.stderr.write(f"painref: {count} problem{'s' if count != 1 else ''} found\n")
-        return error.exit_code
-    counts = {
-        "procedures": len(catalog.procedures),
-        "conditions": len(catalog.conditions),
-        "sources": len(catalog.sources),
-    }
-    if json_output:
-        from painref.render.jsonout import validation_object
-
-        emit_json(validation_object(files, (), counts))
-    else:
-        summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
-        sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")
-        sys.stdout.write("".join(f"  {neutralise(file)}\n" for file in files))
-    return 0
+    layers = [Overlay(p, "") for p in _paths(paths, "validate")] if paths else _chosen.overlays
+    return commands.validate(_chosen, layers, json_output)
 
 
 @app.command()
@@ -365,9 +201,7 @@ def schema() -> None:
 
     Example: painref schema > painref-catalog.schema.json
     """
-    from painref.schema import catalog_schema
-
-    emit_json(catalog_schema())
+    commands.schema()
 
 
 def _version(value: bool) -> None:
@@ -404,42 +238,12 @@ def _root(
     ] = False,
 ) -> None:
     """Offline reference for interventional pain-management procedures."""
-    _choice.overlays = overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog"))
-    _choice.bundled = not no_bundled
-    _choice.color = color.value
+    global _chosen
+    _chosen = Choices(
+        overlays=overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog")),
+        bundled=not no_bundled,
+        color=color.value,
+    )
 
 
-def main() -> None:
-    """Console-script entry point: runs the app, then makes sure its output got out."""
-    if sys.stdout is None:  # started with stdout closed (`painref list >&-`)
-        sys.exit(_output_failed("standard output is closed"))
-    for stream in (sys.stdout, sys.stderr):
-        # A terminal that cannot show a character gets '?' instead of a crash.
-        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-            stream.reconfigure(errors="replace")
-    try:
-        try:
-            app()
-        finally:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (e.g. `painref list | head -1`): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
-    except OSError as error:  # e.g. a full disk
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(_output_failed(error.strerror or str(error)))
-    except KeyboardInterrupt:
-        sys.exit(130)
-
-
-OUTPUT_FAILED = 4
-
-
-def _output_failed(reason: str) -> int:
-    if sys.stderr is not None:
-        sys.stderr.write(f"painref: cannot write the output: {reason}\n")
-    return OUTPUT_FAILED
-
-
-__all__ = ["app", "main"]
+__all__ = ["app"]

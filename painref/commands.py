@@ -1,0 +1,206 @@
+"""What each command does once its arguments are parsed: ask the catalog, render, write.
+
+Two front ends share these functions: the Typer app in cli.py, and the quick
+path in main.py that answers the commonest command lines without loading Typer.
+Neither imports Typer from here, so the quick path stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from painref.catalog import ENV_VAR, Catalog, Filters, Overlay, catalog_files, open_catalog
+from painref.errors import CatalogError, PainrefError, UsageProblem
+from painref.index import IndexDamaged, discard
+from painref.output import emit_json, emit_rich
+from painref.safetext import neutralise
+
+
+class Choices(NamedTuple):
+    """What the global options chose: the catalog layers and the colour mode."""
+
+    overlays: Sequence[Overlay] = ()
+    bundled: bool = True
+    color: str = "auto"
+
+
+def guarded(invoke: Callable[[], object], as_json: bool) -> int:
+    """Run a command; every PainrefError becomes one message and its exit code."""
+    try:
+        try:
+            result = invoke()
+        except IndexDamaged as damaged:
+            # Nothing was printed yet: answer again from the catalog files.
+            discard(damaged.path)
+            result = invoke()
+    except PainrefError as error:
+        return report(error, as_json)
+    return result if isinstance(result, int) else 0
+
+
+def report(error: PainrefError, as_json: bool) -> int:
+    if as_json:
+        from painref.render.jsonout import error_object
+
+        emit_json(error_object(error))
+    else:
+        lines = neutralise(error.message).splitlines() or [""]
+        prefix = "" if error.exit_code == 3 else "painref: "
+        sys.stderr.write("".join(f"{prefix}{line}\n" for line in lines))
+    return error.exit_code
+
+
+def need_a_catalog(choices: Choices, layers: Sequence[Overlay]) -> None:
+    if not choices.bundled and not layers:
+        raise UsageProblem(f"--no-bundled needs a catalog: give --catalog PATH or set {ENV_VAR}")
+
+
+def _catalog(choices: Choices) -> Catalog:
+    need_a_catalog(choices, choices.overlays)
+    return open_catalog(choices.overlays, bundled=choices.bundled)
+
+
+def show(choices: Choices, query: str, as_json: bool) -> None:
+    catalog = _catalog(choices)
+    procedure = catalog.procedure(query)
+    if as_json:
+        from painref.render.jsonout import procedure_object
+
+        emit_json(procedure_object(catalog, procedure))
+        return
+    from painref.render.terminal import procedure_card
+
+    emit_rich(lambda styled: procedure_card(catalog, procedure, styled), choices.color)
+
+
+def parse_fields(values: Sequence[str]) -> list[str]:
+    """--fields values (repeatable, comma-separated) as field names; none means all."""
+    from painref.render.fields import FIELDS
+
+    if not values:
+        return list(FIELDS)
+    chosen: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().replace("-", "_")
+            if not name:
+                continue
+            if name not in FIELDS:
+                import difflib
+
+                hint = difflib.get_close_matches(name, list(FIELDS), n=1)
+                raise UsageProblem(
+                    f"unknown field {name!r}"
+                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                    + f" (fields: {', '.join(FIELDS)})"
+                )
+            if name not in chosen:
+                chosen.append(name)
+    if not chosen:
+        raise UsageProblem("--fields needs at least one field name")
+    return chosen
+
+
+def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], as_json: bool) -> None:
+    chosen = parse_fields(fields)
+    catalog = _catalog(choices)
+    procedures = []
+    for name in names:
+        procedure = catalog.procedure(name)
+        if procedure not in procedures:
+            procedures.append(procedure)
+    if len(procedures) < 2:
+        raise UsageProblem("compare needs at least two different procedures")
+    if as_json:
+        from painref.render.jsonout import procedure_object
+
+        emit_json([procedure_object(catalog, p) for p in procedures])
+        return
+    from painref.render.terminal import compare_table
+
+    emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled), choices.color)
+
+
+def find(choices: Choices, filters: Filters, as_json: bool) -> None:
+    if filters == Filters():
+        raise UsageProblem(
+            "give at least one filter, e.g. --condition sciatica "
+            "(or run 'painref list' to see everything)"
+        )
+    catalog = _catalog(choices)
+    found = catalog.find(filters)
+    if as_json:
+        from painref.render.jsonout import procedure_object
+
+        emit_json([procedure_object(catalog, item.procedure) for item in found])
+        return
+    from painref.render.terminal import found_table
+
+    emit_rich(lambda styled: found_table(found, styled), choices.color)
+
+
+def list_procedures(choices: Choices, as_json: bool) -> None:
+    catalog = _catalog(choices)
+    groups = catalog.by_category()
+    if as_json:
+        from painref.render.jsonout import procedure_object
+
+        emit_json([procedure_object(catalog, p) for items in groups.values() for p in items])
+        return
+    from painref.render.terminal import list_view
+
+    emit_rich(lambda styled: list_view(groups, styled), choices.color)
+
+
+def sources(choices: Choices, query: str | None, as_json: bool) -> None:
+    catalog = _catalog(choices)
+    chosen = catalog.procedure(query) if query is not None else None
+    uses = catalog.source_uses(chosen)
+    if as_json:
+        from painref.render.jsonout import source_object
+
+        emit_json([source_object(use) for use in uses])
+        return
+    from painref.render.terminal import sources_view
+
+    emit_rich(lambda styled: sources_view(uses, styled), choices.color)
+
+
+def validate(choices: Choices, layers: Sequence[Overlay], as_json: bool) -> int:
+    """Check catalogs without the index: every problem and exit 3, or a summary."""
+    need_a_catalog(choices, layers)
+    files = [str(item.path) for item in catalog_files(layers, choices.bundled)]
+    try:
+        catalog = open_catalog(layers, bundled=choices.bundled, use_index=False)
+    except CatalogError as error:
+        if as_json:
+            from painref.render.jsonout import validation_object
+
+            emit_json(validation_object(files, error.problems))
+        else:
+            sys.stdout.write("".join(f"{neutralise(str(p))}\n" for p in error.problems))
+            count = len(error.problems)
+            sys.stderr.write(f"painref: {count} problem{'s' if count != 1 else ''} found\n")
+        return error.exit_code
+    counts = {
+        "procedures": len(catalog.procedures),
+        "conditions": len(catalog.conditions),
+        "sources": len(catalog.sources),
+    }
+    if as_json:
+        from painref.render.jsonout import validation_object
+
+        emit_json(validation_object(files, (), counts))
+    else:
+        summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
+        sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")
+        sys.stdout.write("".join(f"  {neutralise(file)}\n" for file in files))
+    return 0
+
+
+def schema() -> None:
+    from painref.schema import catalog_schema
+
+    emit_json(catalog_schema())

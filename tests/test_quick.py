@@ -1,0 +1,148 @@
+"""The quick path (main.py) and the Typer app (cli.py) give the same answers.
+
+Simple command lines skip Typer for speed. Every line the quick path takes must
+end exactly as it would through Typer: the same stdout, stderr and exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from painref import commands
+from painref.cli import app
+from painref.main import quick_command
+
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+NAMES = [
+    "kyphoplasty", "vertebroplasty", "kyfoplasty", "esi", "mbb", "RFA", "cervical",
+    "nerve block", "stellate", "SCS", "block", "xyzzy", "", " ", "[bold]x[/]",
+    "\x1b[31m", "a" * 201, "épidurale", "Kyphoplasty!",
+]  # fmt: skip
+VALUES = [
+    "sciatica", "back pain", "lumbar", "fluoroscopy", "ct", "steroid", "nerve-block",
+    "diagnostic", "therapeutic", "headache", "", "?!", "xyzzy", "b" * 201, "Sciatica ",
+]  # fmt: skip
+OPTIONS = ["--condition", "-c", "--region", "--guidance", "--category", "--purpose", "--medication"]
+
+plain_words = st.one_of(
+    st.sampled_from(NAMES),
+    st.text(max_size=12).filter(lambda word: not word.startswith("-")),
+)
+
+
+def _with_json(words: list[str], where: int | None) -> list[str]:
+    if where is None:
+        return words
+    return [*words[:where], "--json", *words[where:]]
+
+
+named = st.builds(
+    lambda command, words, where: [command, *_with_json(words, where)],
+    st.sampled_from(["show", "compare"]),
+    st.lists(plain_words, min_size=1, max_size=4),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
+)
+filtered = st.builds(
+    lambda pairs, where: ["find", *_with_json([w for pair in pairs for w in pair], where)],
+    st.lists(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=4),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=8)),
+)
+listed = st.sampled_from([["list"], ["list", "--json"]])
+
+
+def _through_typer(argv: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, argv)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _through_quick(argv: list[str]) -> tuple[int, str, str]:
+    command = quick_command(argv)
+    assert command is not None, argv
+    with CliRunner().isolation() as (stdout, stderr, _):
+        code = commands.guarded(command, as_json="--json" in argv)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, stdout.getvalue().decode(), stderr.getvalue().decode()
+
+
+@SETTINGS
+@given(argv=st.one_of(named, filtered, listed))
+@example(argv=["show", "kyphoplasty"])
+@example(argv=["show", "kyfoplasty", "--json"])
+@example(argv=["compare", "kyphoplasty", "vertebroplasty"])
+@example(argv=["compare", "kyphoplasty"])
+@example(argv=["find", "--condition", "sciatica"])
+@example(argv=["find", "--json"])
+@example(argv=["show", "xyzzy", "--json"])
+def test_quick_answers_match_typer_answers(argv: list[str]) -> None:
+    assume(quick_command(argv) is not None)  # --json as an option's value goes to Typer
+    assert _through_quick(argv) == _through_typer(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--help"],
+        ["show"],
+        ["show", "--help"],
+        ["show", "-h", "kyphoplasty"],
+        ["show", "--", "-kyphoplasty"],
+        ["show", "-"],
+        ["show", "kyphoplasty", "--jsn"],
+        ["--color", "never", "show", "kyphoplasty"],
+        ["--catalog", "x.yaml", "show", "kyphoplasty"],
+        ["compare"],
+        ["compare", "a", "b", "--fields", "risks"],
+        ["compare", "a", "-c", "b"],
+        ["find", "--condition"],
+        ["find", "--condition=sciatica"],
+        ["find", "--condition", "--json"],
+        ["find", "--condition", "--json", "sciatica"],
+        ["find", "--max-minutes", "30"],
+        ["find", "sciatica"],
+        ["find", "--condition", "sciatica", "--region"],
+        ["list", "extra"],
+        ["sources"],
+        ["validate"],
+        ["schema"],
+        ["lst"],
+    ],
+)
+def test_quick_path_leaves_everything_else_to_typer(argv: list[str]) -> None:
+    assert quick_command(argv) is None
+
+
+def test_quick_path_steps_aside_for_shell_completion(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_PAINREF_COMPLETE", "complete_bash")
+    assert quick_command(["show", "kyphoplasty"]) is None
+
+
+def _imported(argv: list[str], cache: Path) -> set[str]:
+    env = {**os.environ, "PAINREF_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-X", "importtime", "-m", "painref", *argv]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+
+
+def test_simple_command_lines_never_load_typer(tmp_path: Path) -> None:
+    for argv in (
+        ["show", "kyphoplasty"],
+        ["show", "kyphoplasty", "--json"],
+        ["compare", "kyphoplasty", "vertebroplasty"],
+        ["find", "--condition", "sciatica"],
+    ):
+        assert "typer" not in _imported(argv, tmp_path), argv
+    assert "typer" in _imported(["--color", "never", "show", "kyphoplasty"], tmp_path)
