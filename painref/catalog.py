@@ -262,11 +262,32 @@ class Catalog:
     def condition(self, query: str) -> Condition:
         return self.conditions[self._resolve(query, self.conditions, "condition")]
 
+    def completions(self, kind: str, typed: str) -> list[tuple[str, str]]:
+        """Words for shell completion: (value, description) pairs whose value
+        begins with what was typed. A value is an id, or, once something is
+        typed, a name or alias written with hyphens for spaces, which lookup
+        takes just the same (``balloon-kyphoplasty``)."""
+        records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
+        start = typed.casefold()
+        named: dict[str, list[str]] = {}
+        if not typed.strip():
+            for entry_id in sorted(records):
+                named[entry_id] = [entry_id]
+        else:
+            for key, entry_id in self._matcher(kind).starting(typed):
+                value = key.replace(" ", "-")
+                if value.startswith(start) and entry_id not in named.setdefault(value, []):
+                    named[value].append(entry_id)
+        return [(value, _described(ids, records)) for value, ids in sorted(named.items())]
+
     def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
         """The id `query` names, or a NotFound / Ambiguous error listing candidates."""
+        return _resolve(self._matcher(kind), query, records, kind)
+
+    def _matcher(self, kind: str) -> Matcher:
         if kind not in self._matchers:
             self._matchers[kind] = Matcher(self._name_store(kind))
-        return _resolve(self._matchers[kind], query, records, kind)
+        return self._matchers[kind]
 
     def _names_in_records(self, kind: str) -> NameStore:
         records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
@@ -371,6 +392,11 @@ class Catalog:
             + (f"; did you mean: {', '.join(options)}?" if options else ""),
             tuple(Candidate(option, option) for option in options),
         )
+
+
+def _described(ids: Sequence[str], records: Mapping[str, _Named]) -> str:
+    names = [records[entry_id].name for entry_id in ids]
+    return names[0] if len(names) == 1 else f"{len(names)} entries: " + "; ".join(names)
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -7,17 +7,17 @@ and its exit code; nothing a user types ends in a traceback.
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from painref import __version__, commands
+from painref import __version__, commands, vocab
 from painref.catalog import ENV_VAR, Filters, Overlay, overlays
 from painref.commands import Choices
-from painref.errors import UsageProblem
+from painref.errors import PainrefError, UsageProblem
 from painref.output import ColorMode
 
 
@@ -64,7 +64,6 @@ app = typer.Typer(
     help="Offline reference for interventional pain-management procedures.\n\n"
     "Educational reference only, not medical advice.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -83,11 +82,51 @@ def _paths(values: Sequence[str], what: str) -> list[Path]:
     return [Path(value) for value in values]
 
 
+def _choices(catalog: Sequence[str] | None, no_bundled: bool, color: str = "auto") -> Choices:
+    return Choices(
+        overlays=overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog")),
+        bundled=not no_bundled,
+        color=color,
+    )
+
+
+# Shell completion: the root callback has not run, so the global options typed
+# so far are read from the root context.
+
+Completer = Callable[..., list[tuple[str, str]]]
+
+
+def _names(kind: str) -> Completer:
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        typed = ctx.find_root().params
+        try:
+            choices = _choices(typed.get("catalog"), bool(typed.get("no_bundled")))
+        except PainrefError:
+            return []
+        return commands.complete_names(choices, kind, incomplete)
+
+    return complete
+
+
+def _terms(vocabulary: Mapping[str, str]) -> Completer:
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        return commands.complete_term(vocabulary, incomplete)
+
+    return complete
+
+
+def _fields(incomplete: str) -> list[tuple[str, str]]:
+    return commands.complete_fields(incomplete)
+
+
 @app.command()
 def show(
     name: Annotated[
         list[str],
-        typer.Argument(help="Procedure name, alias or id (quotes optional); typos are forgiven."),
+        typer.Argument(
+            help="Procedure name, alias or id (quotes optional); typos are forgiven.",
+            autocompletion=_names("procedure"),
+        ),
     ],
     json_output: JsonFlag = False,
 ) -> None:
@@ -100,10 +139,18 @@ def show(
 
 @app.command()
 def compare(
-    names: Annotated[list[str], typer.Argument(help="Two or more procedures.")],
+    names: Annotated[
+        list[str],
+        typer.Argument(help="Two or more procedures.", autocompletion=_names("procedure")),
+    ],
     fields: Annotated[
         list[str] | None,
-        typer.Option("--fields", "-f", help="Rows to show, comma-separated (default: all)."),
+        typer.Option(
+            "--fields",
+            "-f",
+            help="Rows to show, comma-separated (default: all).",
+            autocompletion=_fields,
+        ),
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -118,12 +165,29 @@ def compare(
 def find(
     condition: Annotated[
         list[str] | None,
-        typer.Option("--condition", "-c", help="A condition, lay term or synonym."),
+        typer.Option(
+            "--condition",
+            "-c",
+            help="A condition, lay term or synonym.",
+            autocompletion=_names("condition"),
+        ),
     ] = None,
-    region: Annotated[list[str] | None, typer.Option(help="Body region, e.g. lumbar.")] = None,
-    guidance: Annotated[list[str] | None, typer.Option(help="Imaging, e.g. fluoroscopy.")] = None,
-    category: Annotated[list[str] | None, typer.Option(help="e.g. nerve-block.")] = None,
-    purpose: Annotated[list[str] | None, typer.Option(help="diagnostic or therapeutic.")] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(help="Body region, e.g. lumbar.", autocompletion=_terms(vocab.REGIONS)),
+    ] = None,
+    guidance: Annotated[
+        list[str] | None,
+        typer.Option(help="Imaging, e.g. fluoroscopy.", autocompletion=_terms(vocab.GUIDANCE)),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(help="e.g. nerve-block.", autocompletion=_terms(vocab.CATEGORIES)),
+    ] = None,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option(help="diagnostic or therapeutic.", autocompletion=_terms(vocab.PURPOSES)),
+    ] = None,
     medication: Annotated[list[str] | None, typer.Option(help="e.g. steroid.")] = None,
     max_minutes: Annotated[
         int | None,
@@ -162,7 +226,10 @@ def list_procedures(json_output: JsonFlag = False) -> None:
 def sources(
     procedure: Annotated[
         list[str] | None,
-        typer.Argument(help="Only the sources of this procedure (optional)."),
+        typer.Argument(
+            help="Only the sources of this procedure (optional).",
+            autocompletion=_names("procedure"),
+        ),
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -239,11 +306,7 @@ def _root(
 ) -> None:
     """Offline reference for interventional pain-management procedures."""
     global _chosen
-    _chosen = Choices(
-        overlays=overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog")),
-        bundled=not no_bundled,
-        color=color.value,
-    )
+    _chosen = _choices(catalog, no_bundled, color.value)
 
 
 __all__ = ["app"]

@@ -8,7 +8,7 @@ Neither imports Typer from here, so the quick path stays quick.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from painref.catalog import ENV_VAR, Catalog, Filters, Overlay, catalog_files, open_catalog
@@ -204,3 +204,36 @@ def schema() -> None:
     from painref.schema import catalog_schema
 
     emit_json(catalog_schema())
+
+
+# Shell completion ---------------------------------------------------------------
+# Each returns (value, description) pairs; the shell shows the description
+# where it can. A catalog that cannot be read completes nothing, quietly.
+
+
+def complete_names(choices: Choices, kind: str, typed: str) -> list[tuple[str, str]]:
+    """Procedure or condition ids whose id, name, alias or a word of one starts with `typed`."""
+    try:
+        return _catalog(choices).completions(kind, typed)
+    except (PainrefError, IndexDamaged):
+        return []
+
+
+def complete_term(vocabulary: Mapping[str, str], typed: str) -> list[tuple[str, str]]:
+    """Values of a closed vocabulary (region, guidance, ...) that start with `typed`."""
+    start = typed.strip().lower()
+    return [(value, label) for value, label in vocabulary.items() if value.startswith(start)]
+
+
+def complete_fields(typed: str) -> list[tuple[str, str]]:
+    """--fields takes a comma-separated list: complete its last name."""
+    from painref.render.fields import FIELDS
+
+    done, comma, last = typed.rpartition(",")
+    given = set(done.split(","))
+    start = last.strip().lower().replace("-", "_")
+    return [
+        (done + comma + name, label)
+        for name, label in FIELDS.items()
+        if name.startswith(start) and name not in given
+    ]

@@ -227,6 +227,14 @@ class _IndexedNameStore:
     def keys(self) -> list[str]:
         return self._column("SELECT DISTINCT key FROM names WHERE kind = ?")
 
+    def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
+        # A range on the indexed column; names are ASCII once normalised.
+        sql = (
+            "SELECT key, id FROM names WHERE kind = ? AND key >= ? AND key < ? ORDER BY key, rowid"
+        )
+        rows = _fetch(self._db, self._path, sql, (self._kind, prefix, prefix + "\U0010ffff"))
+        return [(key, entry_id) for key, entry_id in rows]
+
 
 # Writing ---------------------------------------------------------------------
 

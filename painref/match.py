@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # a type only: defining it costs start-up time
         def keys(self) -> list[str]:
             """Every normalised name."""
 
+        def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
+            """(normalised name, id) pairs whose name starts with `prefix`, by name."""
+
 
 # A query word matches a name word at or above this similarity, or as a prefix
 # of at least PREFIX_MIN letters.
@@ -136,6 +139,14 @@ class NamesInDicts:
     def keys(self) -> list[str]:
         return list(self._by_key)
 
+    def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
+        return [
+            (key, entry_id)
+            for key in sorted(self._by_key)
+            if key.startswith(prefix)
+            for entry_id in self._by_key[key]
+        ]
+
 
 class Matcher:
     """Finds entry ids by every name they answer to."""
@@ -152,6 +163,10 @@ class Matcher:
     def exact(self, key: str) -> tuple[str, ...]:
         """Ids whose normalised name is `key`, or is `key` without its spaces."""
         return tuple(self._store.ids(key) or self._store.ids_compact(key.replace(" ", "")))
+
+    def starting(self, typed: str) -> list[tuple[str, str]]:
+        """(name, id) pairs whose normalised name begins with what was typed."""
+        return self._store.keys_starting(normalise(typed))
 
     def match(self, query: str) -> Match:
         key = normalise(query)

@@ -67,6 +67,15 @@ def test_the_real_catalog_survives_the_index_unchanged(cache: Path) -> None:
     assert dict(from_index.sources) == dict(from_yaml.sources)
 
 
+@pytest.mark.parametrize("typed", ["", "k", "kyp", "cervical-r", "radiofrequency ab", "Sci", "zz"])
+def test_the_index_completes_names_as_the_files_do(cache: Path, typed: str) -> None:
+    from_yaml = open_catalog(use_index=False)
+    open_catalog()
+    from_index = open_catalog()
+    for kind in ("procedure", "condition"):
+        assert from_index.completions(kind, typed) == from_yaml.completions(kind, typed)
+
+
 def test_an_edited_catalog_is_seen_on_the_next_run(
     cache: Path, run_mini: Invoke, tmp_path: Path
 ) -> None:
