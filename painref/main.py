@@ -1,9 +1,10 @@
 """The console script: answer the command line, then make sure the answer got out.
 
 Loading Typer costs about four times Python's own start-up, so the simplest
-command lines, which both front ends read the same way, skip it: a command
-followed by plain words, filter options with plain values, and --json. Anything
-else, including every option that takes parsing, goes to the Typer app.
+command lines, which both front ends read the same way, skip it: leading
+`--catalog PATH` pairs, then a command followed by plain words, filter options
+with plain values, and --json. Anything else, including every option that
+takes more parsing, goes to the Typer app.
 tests/test_quick.py holds the two front ends to the same answers.
 """
 
@@ -13,6 +14,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from painref import commands
 from painref.catalog import ENV_VAR, Filters, overlays
@@ -70,22 +72,32 @@ def answer(argv: Sequence[str]) -> int:
 
 def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
     """The command for a simple command line, or None to leave it to Typer."""
-    if not argv or COMPLETE_VAR in os.environ:
+    if COMPLETE_VAR in os.environ:
         return None
+    layers: list[Path] = []
+    while len(argv) > 1 and argv[0] == "--catalog" and argv[1].strip() and _plain(argv[1:2]):
+        layers.append(Path(argv[1]))
+        argv = argv[2:]
+    if not argv:
+        return None
+
+    def choices() -> commands.Choices:
+        return commands.Choices(overlays=overlays(os.environ.get(ENV_VAR), layers))
+
     name, rest = argv[0], [word for word in argv[1:] if word != "--json"]
     as_json = len(rest) < len(argv) - 1
     if any(word.startswith("-") and word not in _FILTER_OPTIONS for word in rest):
         return None
     if name == "show" and rest and _plain(rest):
-        return lambda: commands.show(_choices(), " ".join(rest), as_json)
+        return lambda: commands.show(choices(), " ".join(rest), as_json)
     if name == "compare" and rest and _plain(rest):
-        return lambda: commands.compare(_choices(), rest, [], as_json)
+        return lambda: commands.compare(choices(), rest, [], as_json)
     if name == "list" and not rest:
-        return lambda: commands.list_procedures(_choices(), as_json)
+        return lambda: commands.list_procedures(choices(), as_json)
     if name == "find":
         filters = _filters(argv[1:])
         if filters is not None:
-            return lambda: commands.find(_choices(), filters, as_json)
+            return lambda: commands.find(choices(), filters, as_json)
     return None
 
 
@@ -112,11 +124,6 @@ def _filters(words: Sequence[str]) -> Filters | None:
         purposes=tuple(chosen["purposes"]),
         medications=tuple(chosen["medications"]),
     )
-
-
-def _choices() -> commands.Choices:
-    """The defaults of the global options, which a quick command line never gives."""
-    return commands.Choices(overlays=overlays(os.environ.get(ENV_VAR), []))
 
 
 def _output_failed(reason: str) -> int:

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from painref import commands
 from painref.cli import app
 from painref.main import quick_command
+from tests.conftest import FIXTURES, MINI
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -59,6 +60,13 @@ filtered = st.builds(
     st.one_of(st.none(), st.integers(min_value=0, max_value=8)),
 )
 listed = st.sampled_from([["list"], ["list", "--json"]])
+LAYERS = [str(MINI), str(FIXTURES / "bad" / "PR016-unknown-reference.yaml"), "/nonexistent.yaml"]
+layered = st.lists(st.sampled_from(LAYERS), max_size=2).map(
+    lambda paths: [word for path in paths for word in ("--catalog", path)]
+)
+command_lines = st.builds(
+    lambda layers, line: [*layers, *line], layered, st.one_of(named, filtered, listed)
+)
 
 
 def _through_typer(argv: list[str]) -> tuple[int, str, str]:
@@ -77,7 +85,7 @@ def _through_quick(argv: list[str]) -> tuple[int, str, str]:
 
 
 @SETTINGS
-@given(argv=st.one_of(named, filtered, listed))
+@given(argv=command_lines)
 @example(argv=["show", "kyphoplasty"])
 @example(argv=["show", "kyfoplasty", "--json"])
 @example(argv=["compare", "kyphoplasty", "vertebroplasty"])
@@ -85,6 +93,8 @@ def _through_quick(argv: list[str]) -> tuple[int, str, str]:
 @example(argv=["find", "--condition", "sciatica"])
 @example(argv=["find", "--json"])
 @example(argv=["show", "xyzzy", "--json"])
+@example(argv=["--catalog", str(MINI), "show", "alpha"])
+@example(argv=["--catalog", "/nonexistent.yaml", "find", "-c", "sciatica", "--json"])
 def test_quick_answers_match_typer_answers(argv: list[str]) -> None:
     assume(quick_command(argv) is not None)  # --json as an option's value goes to Typer
     assert _through_quick(argv) == _through_typer(argv)
@@ -102,7 +112,11 @@ def test_quick_answers_match_typer_answers(argv: list[str]) -> None:
         ["show", "-"],
         ["show", "kyphoplasty", "--jsn"],
         ["--color", "never", "show", "kyphoplasty"],
-        ["--catalog", "x.yaml", "show", "kyphoplasty"],
+        ["--catalog", "", "show", "kyphoplasty"],
+        ["--catalog", "--json", "show", "kyphoplasty"],
+        ["--catalog", "x.yaml"],
+        ["show", "kyphoplasty", "--catalog", "x.yaml"],
+        ["--no-bundled", "--catalog", "x.yaml", "show", "kyphoplasty"],
         ["compare"],
         ["compare", "a", "b", "--fields", "risks"],
         ["compare", "a", "-c", "b"],
