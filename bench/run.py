@@ -37,6 +37,8 @@ class Case:
     rss_budget_mib: float | None = None
     env: dict[str, str] | None = None
     exit_code: int = 0
+    terminal: bool = False  # stdout a pseudo-terminal (styled output), not a pipe
+    expect: str | None = None  # the exact output, checked once before timing
 
 
 @dataclass
@@ -46,14 +48,41 @@ class Result:
     rss_mib: float
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def run_once(
+    argv: list[str], env: dict[str, str], terminal: bool = False
+) -> tuple[float, float, int]:
     """Wall time, peak RSS (MiB) and exit code of one fresh process."""
+    if not terminal:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    import pty
+    import threading
+
+    reader, writer = pty.openpty()
+    drain = threading.Thread(target=_drain, args=(reader,), daemon=True)
+    drain.start()
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    child = subprocess.Popen(argv, stdout=writer, stderr=subprocess.DEVNULL, env=env)
+    os.close(writer)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, child.returncode
+    drain.join()
+    os.close(reader)
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def _drain(reader: int) -> None:
+    """Read a pseudo-terminal until its writer closes, so the child never blocks."""
+    try:
+        while os.read(reader, 65536):
+            pass
+    except OSError:  # EIO: the child side closed
+        pass
 
 
 def measure(cases: list[Case], runs: int, env: dict[str, str]) -> tuple[float, list[Result]]:
@@ -63,11 +92,17 @@ def measure(cases: list[Case], runs: int, env: dict[str, str]) -> tuple[float, l
     rss: dict[str, float] = {case.label: 0.0 for case in cases}
     bare: list[float] = []
     for case in cases:  # warm the page cache and the index once
-        run_once(case.argv, {**env, **(case.env or {})})
+        run_once(case.argv, {**env, **(case.env or {})}, case.terminal)
+        if case.expect is not None:
+            done = subprocess.run(
+                case.argv, capture_output=True, text=True, env={**env, **(case.env or {})}
+            )
+            if done.stdout != case.expect:
+                raise SystemExit(f"{case.label!r} printed {done.stdout[:200]!r}")
     for _ in range(runs):
         bare.append(run_once(base, env)[0])
         for case in cases:
-            elapsed, peak, code = run_once(case.argv, {**env, **(case.env or {})})
+            elapsed, peak, code = run_once(case.argv, {**env, **(case.env or {})}, case.terminal)
             if code != case.exit_code:
                 raise SystemExit(f"{case.label!r} exited with {code}")
             times[case.label].append(elapsed)
@@ -76,6 +111,32 @@ def measure(cases: list[Case], runs: int, env: dict[str, str]) -> tuple[float, l
         Result(case, statistics.median(times[case.label]), rss[case.label]) for case in cases
     ]
     return statistics.median(bare), results
+
+
+def completion_cases() -> list[Case]:
+    """TAB after `painref show kyp` in each shell, as Typer's scripts ask for it."""
+    line = "painref show kyp"
+    requests = {
+        "bash": ({"COMP_WORDS": line, "COMP_CWORD": "2"}, "kyphoplasty\n"),
+        "zsh": (
+            {"_TYPER_COMPLETE_ARGS": line},
+            '_arguments \'*: :(("kyphoplasty":"Kyphoplasty"))\'\n',
+        ),
+        "fish": (
+            {"_TYPER_COMPLETE_ARGS": line, "_TYPER_COMPLETE_FISH_ACTION": "get-args"},
+            "kyphoplasty\tKyphoplasty\n",
+        ),
+    }
+    return [
+        Case(
+            f"completion: {line}<TAB> ({shell})",
+            PAINREF,
+            8,
+            env={"_PAINREF_COMPLETE": f"complete_{shell}", **env},
+            expect=expect,
+        )
+        for shell, (env, expect) in requests.items()
+    ]
 
 
 def table(base: float, results: list[Result]) -> str:
@@ -117,8 +178,10 @@ def main() -> None:
         # An installed painref has its bytecode compiled; let an editable one cache it too.
         for name in ("PAINREF_CATALOG", "NO_COLOR", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
+        show = [*PAINREF, "show", "kyphoplasty"]
         cases = [
-            Case("painref show kyphoplasty", [*PAINREF, "show", "kyphoplasty"], 10),
+            Case("painref show kyphoplasty", show, 10),
+            Case("painref show kyphoplasty, on a terminal", show, 10, terminal=True),
             Case("painref show kyfoplasty", [*PAINREF, "show", "kyfoplasty"], 12),
             Case("painref show kyphoplasty --json", [*PAINREF, "show", "kyphoplasty", "--json"], 8),
             Case("painref find --condition sciatica", [*PAINREF, "find", "-c", "sciatica"], 11),
@@ -127,6 +190,7 @@ def main() -> None:
                 [*PAINREF, "compare", "kyphoplasty", "vertebroplasty"],
                 11,
             ),
+            *completion_cases(),
             Case("naive: show kyphoplasty", [*NAIVE, "kyphoplasty"]),
         ]
         base, results = measure(cases, options.runs, env)

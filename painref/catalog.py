@@ -264,21 +264,19 @@ class Catalog:
 
     def completions(self, kind: str, typed: str) -> list[tuple[str, str]]:
         """Words for shell completion: (value, description) pairs whose value
-        begins with what was typed. A value is an id, or, once something is
-        typed, a name or alias written with hyphens for spaces, which lookup
-        takes just the same (``balloon-kyphoplasty``)."""
+        begins with exactly what was typed. A value is an id, or, once
+        something is typed, a name or alias in lower case with hyphens for
+        spaces, which lookup takes just the same (``cervical-rfa``)."""
         records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
-        start = typed.casefold()
         named: dict[str, list[str]] = {}
-        if not typed.strip():
-            for entry_id in sorted(records):
-                named[entry_id] = [entry_id]
+        if not typed:
+            named = {entry_id: [entry_id] for entry_id in records}
         else:
             for key, entry_id in self._matcher(kind).starting(typed):
                 value = key.replace(" ", "-")
-                if value.startswith(start) and entry_id not in named.setdefault(value, []):
+                if value.startswith(typed) and entry_id not in named.setdefault(value, []):
                     named[value].append(entry_id)
-        return [(value, _described(ids, records)) for value, ids in sorted(named.items())]
+        return [(value, _described(ids, records, kind)) for value, ids in sorted(named.items())]
 
     def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
         """The id `query` names, or a NotFound / Ambiguous error listing candidates."""
@@ -394,9 +392,9 @@ class Catalog:
         )
 
 
-def _described(ids: Sequence[str], records: Mapping[str, _Named]) -> str:
-    names = [records[entry_id].name for entry_id in ids]
-    return names[0] if len(names) == 1 else f"{len(names)} entries: " + "; ".join(names)
+def _described(ids: Sequence[str], records: Mapping[str, _Named], kind: str) -> str:
+    """A completion's description: one line, short enough never to wrap."""
+    return records[ids[0]].name if len(ids) == 1 else f"could mean {len(ids)} {kind}s"
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from painref import commands, vocab
 from painref.catalog import Overlay, open_catalog
 from painref.cli import app
+from painref.quick import quick_reply
 from painref.render.fields import FIELDS
 from tests.conftest import MINI
 
@@ -54,7 +58,7 @@ def test_names_and_aliases_complete_written_with_hyphens() -> None:
 
 def test_a_name_several_procedures_share_is_offered_and_then_asked_about() -> None:
     offered = dict(commands.complete_names(commands.Choices(), "procedure", "radiofrequency-ab"))
-    assert offered["radiofrequency-ablation"].startswith("5 entries: ")
+    assert offered["radiofrequency-ablation"] == "could mean 5 procedures"
     shown = CliRunner().invoke(app, ["show", "radiofrequency-ablation"])
     assert shown.exit_code == 1
     assert shown.stderr.startswith(
@@ -163,3 +167,106 @@ def test_installed_bash_completion_works_in_a_real_bash(tmp_path: Path) -> None:
         ["bash", "-c", probe], capture_output=True, text=True, env=env, check=False
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "kyphoplasty\n", "")
+
+
+# The quick answer (painref.quick) against Typer's own -------------------------
+
+SHELLS = ["bash", "zsh", "fish get-args", "fish is-args"]
+TYPED = ["", "k", "kyp", "kyphoplasty", "cervical-r", "rad", "sci", "Kyp", "x", "back-", "lumb"]
+FIND_WORDS = ["--region", "lumbar", "--json", "-c", "sciatica", "--purpose", "diagnostic"]
+
+
+def _request(shell: str, words: list[str], typed: str) -> dict[str, str]:
+    line = shlex.join(["painref", *words]) + " " + (shlex.quote(typed) if typed else "")
+    if shell == "bash":
+        return {VAR: "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words) + 1)}
+    if shell == "zsh":
+        return {VAR: "complete_zsh", "_TYPER_COMPLETE_ARGS": line}
+    action = shell.split()[1]
+    return {
+        VAR: "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": action,
+        "_TYPER_COMPLETE_ARGS": line,
+    }
+
+
+def _typer_answer(env: dict[str, str]) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [], env=env)
+    return result.exit_code, result.stdout
+
+
+def _quick_answer(env: dict[str, str]) -> tuple[int, str] | None:
+    reply = quick_reply({**os.environ, **env})
+    if reply is None:
+        return None
+    with CliRunner().isolation(env=env) as (stdout, _, _):
+        code = reply()
+        sys.stdout.flush()
+        return code, stdout.getvalue().decode()
+
+
+requests = st.builds(
+    lambda shell, layers, words, typed: _request(shell, [*layers, *words], typed),
+    st.sampled_from(SHELLS),
+    st.sampled_from([[], ["--catalog", str(MINI)], ["--catalog", "/nonexistent.yaml"]]),
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["show", "compare", "sources"]),
+            st.lists(st.sampled_from(["kyphoplasty", "esi", "--json", "x y"]), max_size=2),
+        ).map(lambda parts: [parts[0], *parts[1]]),
+        st.lists(st.sampled_from(FIND_WORDS), max_size=4).map(lambda words: ["find", *words]),
+        st.lists(st.sampled_from(FIND_WORDS), max_size=2).map(lambda w: ["find", *w, "-c"]),
+    ),
+    st.sampled_from(TYPED),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(env=requests)
+@example(env=_request("bash", ["show"], "kyp"))
+@example(env=_request("zsh", ["show"], "cervical-r"))
+@example(env=_request("fish get-args", ["show"], "radiofrequency-ab"))
+@example(env=_request("fish is-args", ["find", "-c"], "zzz"))
+def test_quick_completion_prints_exactly_what_typer_would(env: dict[str, str]) -> None:
+    quick = _quick_answer(env)
+    assume(quick is not None)
+    assert quick == _typer_answer(env)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_name_completion_is_answered_quickly_in_every_shell(shell: str) -> None:
+    assert quick_reply(_request(shell, ["show"], "kyp")) is not None
+    assert quick_reply(_request(shell, ["--catalog", "x.yaml", "find", "-c"], "")) is not None
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["show", "--"],
+        ["--no-bundled", "show"],
+        ["compare", "a", "--fields"],
+        ["compare", "a", "-f", "risks"],
+        ["find"],
+        ["find", "--region"],
+        ["find", "--condition=x"],
+        ["find", "--max-minutes", "3", "-c"],
+        ["list"],
+        ["validate"],
+    ],
+)
+def test_other_completion_requests_go_to_typer(words: list[str]) -> None:
+    assert quick_reply(_request("bash", words, "")) is None
+    assert quick_reply(_request("zsh", ["show"], "--j")) is None
+    assert quick_reply({VAR: "complete_powershell"}) is None
+    assert quick_reply({VAR: "source_bash"}) is None
+
+
+def test_a_completion_request_through_the_console_script(tmp_path: Path) -> None:
+    env = {**os.environ, "PAINREF_CACHE_DIR": str(tmp_path), **_request("bash", ["show"], "kyp")}
+    command = [sys.executable, "-X", "importtime", "-m", "painref"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert (done.returncode, done.stdout) == (0, "kyphoplasty\n")
+    assert " typer" not in done.stderr and " rich" not in done.stderr

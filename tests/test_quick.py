@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from painref import commands
 from painref.cli import app
-from painref.main import quick_command
+from painref.quick import quick_command
 from tests.conftest import FIXTURES, MINI
 
 SETTINGS = settings(
