@@ -5,7 +5,6 @@ can cause ends as one line on stderr (or an {"error": ...} object with --json)
 and its exit code; nothing a user types ends in a traceback.
 """
 
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from painref import __version__, commands, vocab
-from painref.catalog import ENV_VAR, Filters, Overlay, overlays
+from painref.catalog import ENV_VAR, Filters, Overlay
 from painref.commands import Choices
 from painref.errors import PainrefError, UsageProblem
 from painref.output import ColorMode
@@ -83,11 +82,7 @@ def _paths(values: Sequence[str], what: str) -> list[Path]:
 
 
 def _choices(catalog: Sequence[str] | None, no_bundled: bool, color: str = "auto") -> Choices:
-    return Choices(
-        overlays=overlays(os.environ.get(ENV_VAR), _paths(catalog or [], "--catalog")),
-        bundled=not no_bundled,
-        color=color,
-    )
+    return commands.choose(_paths(catalog or [], "--catalog"), not no_bundled, color)
 
 
 # Shell completion: the root callback has not run, so the global options typed

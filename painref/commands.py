@@ -1,17 +1,27 @@
 """What each command does once its arguments are parsed: ask the catalog, render, write.
 
-Two front ends share these functions: the Typer app in cli.py, and the quick
-path in main.py that answers the commonest command lines without loading Typer.
-Neither imports Typer from here, so the quick path stays quick.
+Two front ends share these functions: the Typer app in cli.py, and
+painref.quick, which answers the commonest requests without loading Typer.
+Nothing here imports Typer, so the quick answers stay quick.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
-from painref.catalog import ENV_VAR, Catalog, Filters, Overlay, catalog_files, open_catalog
+from painref.catalog import (
+    ENV_VAR,
+    Catalog,
+    Filters,
+    Overlay,
+    catalog_files,
+    open_catalog,
+    overlays,
+)
 from painref.errors import CatalogError, PainrefError, UsageProblem
 from painref.index import IndexDamaged, discard
 from painref.output import emit_json, emit_rich
@@ -24,6 +34,11 @@ class Choices(NamedTuple):
     overlays: Sequence[Overlay] = ()
     bundled: bool = True
     color: str = "auto"
+
+
+def choose(catalogs: Sequence[Path] = (), bundled: bool = True, color: str = "auto") -> Choices:
+    """The choices for these --catalog paths, after the layers in PAINREF_CATALOG."""
+    return Choices(overlays(os.environ.get(ENV_VAR), catalogs), bundled, color)
 
 
 def guarded(invoke: Callable[[], object], as_json: bool) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from painref import commands
-from painref.catalog import ENV_VAR, Filters, overlays
+from painref.catalog import Filters
 
 COMPLETE_VAR = "_PAINREF_COMPLETE"  # set by the shell when it asks for completions
 NAME_COMMANDS = ("show", "compare", "sources")  # their arguments are procedure names
@@ -54,12 +54,10 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
         return None
 
     def choices() -> commands.Choices:
-        return commands.Choices(overlays=overlays(os.environ.get(ENV_VAR), layers))
+        return commands.choose(layers)
 
     name, rest = argv[0], [word for word in argv[1:] if word != "--json"]
     as_json = len(rest) < len(argv) - 1
-    if any(word.startswith("-") and word not in FILTER_OPTIONS for word in rest):
-        return None
     if name == "show" and rest and _plain(rest):
         return lambda: commands.show(choices(), " ".join(rest), as_json)
     if name == "compare" and rest and _plain(rest):
@@ -138,8 +136,9 @@ def quick_reply(env: Mapping[str, str]) -> Callable[[], int] | None:
         return None
 
     def reply() -> int:
-        choices = commands.Choices(overlays=overlays(env.get(ENV_VAR), layers))
-        return _write(request, commands.complete_names(choices, kind, request.incomplete))
+        return _write(
+            request, commands.complete_names(commands.choose(layers), kind, request.incomplete)
+        )
 
     return reply
 
