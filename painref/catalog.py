@@ -230,6 +230,13 @@ class Found(NamedTuple):
     matched_conditions: tuple[Condition, ...]
 
 
+class ConditionUse(NamedTuple):
+    """One condition and the procedures that treat it."""
+
+    condition: Condition
+    procedures: tuple[Procedure, ...]
+
+
 class SourceUse(NamedTuple):
     """One source and the records that cite it."""
 
@@ -329,6 +336,35 @@ class Catalog:
             uses,
             key=lambda u: (u.source.file is None, u.source.file or "", u.source.title.casefold()),
         )
+
+    def condition_uses(self, term: str | None = None) -> list[ConditionUse]:
+        """Conditions by name, each with the procedures that treat it (by name).
+
+        With a term: the conditions whose name or an alias has a word starting
+        with each of its words ("back", "disc bulge"); failing that, the one
+        condition the term names despite a typo, or NotFound listing suggestions.
+        """
+        chosen = sorted(self.conditions.values(), key=lambda c: c.name.casefold())
+        if term is not None:
+            chosen = self._conditions_about(term, chosen)
+        treating: dict[str, list[Procedure]] = {c.id: [] for c in chosen}
+        for procedure in sorted(self.procedures.values(), key=lambda p: p.name.casefold()):
+            for condition_id in procedure.conditions:
+                if condition_id in treating:
+                    treating[condition_id].append(procedure)
+        return [ConditionUse(c, tuple(treating[c.id])) for c in chosen]
+
+    def _conditions_about(self, term: str, conditions: list[Condition]) -> list[Condition]:
+        _within_limit(term, "condition")
+        words = normalise(term).split()
+        if not words:
+            raise UsageProblem("give a condition to look up, for example 'sciatica'")
+        about = []
+        for condition in conditions:
+            names = [normalise(n).split() for n in (condition.name, *condition.aliases)]
+            if any(all(any(w.startswith(q) for w in name) for q in words) for name in names):
+                about.append(condition)
+        return about or [self.condition(term)]
 
     def by_category(self) -> dict[str, list[Procedure]]:
         groups: dict[str, list[Procedure]] = {category: [] for category in vocab.CATEGORIES}
@@ -430,7 +466,7 @@ def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: 
     hint = (
         f"; did you mean: {', '.join(c.id for c in candidates)}?"
         if candidates
-        else f"; run 'painref {'list' if kind == 'procedure' else 'find --help'}' "
+        else f"; run 'painref {'list' if kind == 'procedure' else 'conditions'}' "
         f"to see what is covered"
     )
     raise NotFound(f"no {kind} matches {_quote(query)}{hint}", candidates)

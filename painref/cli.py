@@ -208,6 +208,22 @@ def find(
     commands.find(_chosen, filters, json_output)
 
 
+@app.command()
+def search(
+    text: Annotated[list[str], typer.Argument(help="Words to look for (quotes optional).")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Search every field of every procedure, best match first.
+
+    Each hit shows the fields where the words were found. Every word must
+    appear; word forms and the start of longer words count ("fasting" finds
+    "fast", "verteb" finds "vertebra").
+
+    Example: painref search bone cement
+    """
+    commands.search(_chosen, " ".join(text), json_output)
+
+
 @app.command("list")
 def list_procedures(json_output: JsonFlag = False) -> None:
     """List every procedure, grouped by category.
@@ -215,6 +231,24 @@ def list_procedures(json_output: JsonFlag = False) -> None:
     Example: painref list
     """
     commands.list_procedures(_chosen, json_output)
+
+
+@app.command()
+def conditions(
+    term: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Only conditions whose name or synonym has these words (optional).",
+            autocompletion=_names("condition"),
+        ),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """List conditions, each with its synonyms and the procedures that treat it.
+
+    Example: painref conditions    or    painref conditions back pain
+    """
+    commands.conditions(_chosen, " ".join(term) if term is not None else None, json_output)
 
 
 @app.command()

@@ -156,6 +156,23 @@ def find(choices: Choices, filters: Filters, as_json: bool) -> None:
     emit_rich(lambda styled: found_table(found, styled), choices.color)
 
 
+def search(choices: Choices, query: str, as_json: bool) -> None:
+    from painref.search import query_terms, search, suggestions
+
+    query_terms(query)  # a usage problem is reported before the catalog is read
+    catalog = _catalog(choices)
+    hits = search(catalog, query)
+    if as_json:
+        from painref.render.jsonout import procedure_object
+
+        emit_json([procedure_object(catalog, hit.procedure) for hit in hits])
+        return
+    from painref.render.terminal import search_view
+
+    hints = [] if hits else suggestions(catalog, query)
+    emit_rich(lambda styled: search_view(hits, query, hints, styled), choices.color)
+
+
 def list_procedures(choices: Choices, as_json: bool) -> None:
     catalog = _catalog(choices)
     groups = catalog.by_category()
@@ -167,6 +184,19 @@ def list_procedures(choices: Choices, as_json: bool) -> None:
     from painref.render.terminal import list_view
 
     emit_rich(lambda styled: list_view(groups, styled), choices.color)
+
+
+def conditions(choices: Choices, term: str | None, as_json: bool) -> None:
+    catalog = _catalog(choices)
+    uses = catalog.condition_uses(term)
+    if as_json:
+        from painref.render.jsonout import condition_object
+
+        emit_json([condition_object(catalog, use) for use in uses])
+        return
+    from painref.render.terminal import conditions_view
+
+    emit_rich(lambda styled: conditions_view(uses, styled), choices.color)
 
 
 def sources(choices: Choices, query: str | None, as_json: bool) -> None:

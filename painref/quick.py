@@ -3,9 +3,9 @@
 Importing Typer costs about four times Python's own start-up. Two kinds of
 request skip it, each only in shapes that both front ends read the same way:
 
-- Command lines: leading `--catalog PATH` pairs, then show, compare, list or
-  find with plain words, filter options with plain values, and --json. Any
-  other option or shape goes to the Typer app in cli.py.
+- Command lines: leading `--catalog PATH` pairs, then show, compare, search,
+  conditions, list or find with plain words, filter options with plain
+  values, and --json. Any other option or shape goes to the Typer app in cli.py.
 - Shell completion of a procedure or condition name. The shell scripts are
   Typer's (`painref --install-completion`): they run painref with
   _PAINREF_COMPLETE set and read the answer, which is written here in Typer's
@@ -62,6 +62,11 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
         return lambda: commands.show(choices(), " ".join(rest), as_json)
     if name == "compare" and rest and _plain(rest):
         return lambda: commands.compare(choices(), rest, [], as_json)
+    if name == "search" and rest and _plain(rest):
+        return lambda: commands.search(choices(), " ".join(rest), as_json)
+    if name == "conditions" and _plain(rest):
+        term = " ".join(rest) if rest else None
+        return lambda: commands.conditions(choices(), term, as_json)
     if name == "list" and not rest:
         return lambda: commands.list_procedures(choices(), as_json)
     if name == "find":

@@ -19,8 +19,8 @@ from painref.errors import CatalogError
 from tests.conftest import MINI
 
 WORDS = [
-    "show", "compare", "find", "list", "sources", "validate", "schema",
-    "--json", "--help", "-h", "--version", "--catalog", "--no-bundled", "--color",
+    "show", "compare", "find", "list", "sources", "validate", "schema", "search",
+    "conditions", "--json", "--help", "-h", "--version", "--catalog", "--no-bundled", "--color",
     "always", "never", "auto", "--condition", "-c", "--region", "--guidance",
     "--category", "--purpose", "--medication", "--max-minutes", "--fields", "-f",
     "kyphoplasty", "vertebroplasty", "esi", "mbb", "sciatica", "lumbar",
@@ -30,13 +30,15 @@ WORDS = [
 ]  # fmt: skip
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-COMMANDS = ["show", "compare", "find", "list", "sources", "validate", "schema"]
+COMMANDS = [
+    "show", "compare", "find", "search", "conditions", "list", "sources", "validate", "schema",
+]  # fmt: skip
 NAMES = ["kyphoplasty", "esi", "mbb", "RFA", "cervical RFA", "vertebroplasty", "kyfoplasty"]
 words = st.one_of(st.sampled_from(NAMES), st.sampled_from(WORDS), st.text(max_size=20))
 # Mostly well-formed: global options, a command, then anything; sometimes pure noise.
 arguments = st.one_of(
     st.tuples(
-        st.lists(st.sampled_from([*WORDS[7:16], str(MINI)]), max_size=3),
+        st.lists(st.sampled_from([*WORDS[9:18], str(MINI)]), max_size=3),
         st.sampled_from(COMMANDS),
         st.lists(st.one_of(st.sampled_from(NAMES), words), max_size=5),
     ).map(lambda parts: [*parts[0], parts[1], *parts[2]]),

@@ -50,7 +50,7 @@ def _with_json(words: list[str], where: int | None) -> list[str]:
 
 named = st.builds(
     lambda command, words, where: [command, *_with_json(words, where)],
-    st.sampled_from(["show", "compare"]),
+    st.sampled_from(["show", "compare", "search"]),
     st.lists(plain_words, min_size=1, max_size=4),
     st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
 )
@@ -59,13 +59,18 @@ filtered = st.builds(
     st.lists(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=4),
     st.one_of(st.none(), st.integers(min_value=0, max_value=8)),
 )
+about = st.builds(
+    lambda words, where: ["conditions", *_with_json(words, where)],
+    st.lists(st.one_of(plain_words, st.sampled_from(VALUES)), max_size=3),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+)
 listed = st.sampled_from([["list"], ["list", "--json"]])
 LAYERS = [str(MINI), str(FIXTURES / "bad" / "PR016-unknown-reference.yaml"), "/nonexistent.yaml"]
 layered = st.lists(st.sampled_from(LAYERS), max_size=2).map(
     lambda paths: [word for path in paths for word in ("--catalog", path)]
 )
 command_lines = st.builds(
-    lambda layers, line: [*layers, *line], layered, st.one_of(named, filtered, listed)
+    lambda layers, line: [*layers, *line], layered, st.one_of(named, filtered, about, listed)
 )
 
 
@@ -92,6 +97,12 @@ def _through_quick(argv: list[str]) -> tuple[int, str, str]:
 @example(argv=["compare", "kyphoplasty"])
 @example(argv=["find", "--condition", "sciatica"])
 @example(argv=["find", "--json"])
+@example(argv=["search", "bone", "cement"])
+@example(argv=["search", "bone", "cemnt", "--json"])
+@example(argv=["search", "the", "of"])
+@example(argv=["conditions"])
+@example(argv=["conditions", "back", "--json"])
+@example(argv=["conditions", "sciatca"])
 @example(argv=["show", "xyzzy", "--json"])
 @example(argv=["--catalog", str(MINI), "show", "alpha"])
 @example(argv=["--catalog", "/nonexistent.yaml", "find", "-c", "sciatica", "--json"])
@@ -128,6 +139,10 @@ def test_quick_answers_match_typer_answers(argv: list[str]) -> None:
         ["find", "sciatica"],
         ["find", "--condition", "sciatica", "--region"],
         ["list", "extra"],
+        ["search"],
+        ["search", "--json"],
+        ["search", "-x"],
+        ["conditions", "--help"],
         ["sources"],
         ["validate"],
         ["schema"],
@@ -157,6 +172,8 @@ def test_simple_command_lines_never_load_typer(tmp_path: Path) -> None:
         ["show", "kyphoplasty", "--json"],
         ["compare", "kyphoplasty", "vertebroplasty"],
         ["find", "--condition", "sciatica"],
+        ["search", "bone", "cement"],
+        ["conditions", "back"],
     ):
         assert "typer" not in _imported(argv, tmp_path), argv
     assert "typer" in _imported(["--color", "never", "show", "kyphoplasty"], tmp_path)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from painref.catalog import Catalog, SourceUse
+from painref.catalog import Catalog, ConditionUse, SourceUse
 from painref.errors import PainrefError, Problem
 from painref.model import Fact, Procedure
 from painref.safetext import UNSAFE
@@ -54,6 +54,20 @@ def procedure_object(catalog: Catalog, procedure: Procedure) -> dict[str, Any]:
             for s in catalog.sources_of(procedure)
         ],
         "citations": {path: list(ids) for path, ids in procedure.citations().items()},
+    }
+
+
+def condition_object(catalog: Catalog, use: ConditionUse) -> dict[str, Any]:
+    condition = use.condition
+    return {
+        "id": condition.id,
+        "name": condition.name,
+        "aliases": list(condition.aliases),
+        "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
+        "sources": [
+            {"id": s.id, "title": s.title, "url": s.url, "file": s.file}
+            for s in (catalog.sources[i] for i in dict.fromkeys(condition.sources))
+        ],
     }
 
 

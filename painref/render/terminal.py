@@ -12,9 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from painref import vocab
-from painref.catalog import Catalog, Found, SourceUse
+from painref.catalog import Catalog, ConditionUse, Found, SourceUse
 from painref.model import Procedure, Source
 from painref.render.fields import FIELDS, Citations, Line, field_lines
+from painref.search import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
 MISSING_STYLE = "dim italic"
@@ -161,6 +162,46 @@ def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
     return Group(grid, Text(), count, Text(), _note())
 
 
+HIGHLIGHT_STYLE = "bold yellow"
+
+
+def search_view(
+    hits: Sequence[Hit], query: str, suggestions: Sequence[str], styled: bool
+) -> RenderableType:
+    shown = repr(query)
+    if not hits:
+        parts: list[RenderableType] = [Text(f"No procedure mentions {shown}.", style=MISSING_STYLE)]
+        if suggestions:
+            parts.append(Text(f"Did you mean: {', '.join(suggestions)}?"))
+        return Group(*parts, Text(), _note())
+    parts = []
+    for hit in hits:
+        heading = Text(hit.procedure.name, style="bold")
+        heading.append(f"  {hit.procedure.id}", style="dim")
+        parts.append(_hanging("•", heading))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3)
+        grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
+        grid.add_column(ratio=1)
+        for excerpt in hit.excerpts:
+            label = _short_label(FIELDS.get(excerpt.field, "Name"))
+            grid.add_row(Text(), Text(label), _highlighted(excerpt))
+        parts.append(grid)
+    count = Text(
+        f"{len(hits)} procedure{'s' if len(hits) != 1 else ''} "
+        f"mention{'s' if len(hits) == 1 else ''} {shown}. Run 'painref show ID' for details.",
+        style="dim",
+    )
+    return Group(*parts, Text(), count, Text(), _note())
+
+
+def _highlighted(excerpt: Excerpt) -> Text:
+    text = Text(excerpt.text)
+    for start, end in excerpt.spans:
+        text.stylize(HIGHLIGHT_STYLE, start, end)
+    return text
+
+
 def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableType:
     parts: list[RenderableType] = []
     for category, procedures in groups.items():
@@ -173,6 +214,34 @@ def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableTyp
         parts.extend([grid, Text()])
     total = sum(len(items) for items in groups.values())
     parts.append(Text(f"{total} procedures. Run 'painref show ID' for one of them.", style="dim"))
+    return Group(*parts)
+
+
+def conditions_view(uses: Sequence[ConditionUse], styled: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    for use in uses:
+        condition = use.condition
+        title = Text(condition.name, style="bold")
+        title.append(f"  {condition.id}", style="dim")
+        parts.append(_hanging("•", title))
+        if condition.aliases:
+            also = Text("also called: ", style=LABEL_STYLE)
+            also.append(", ".join(condition.aliases))
+            parts.append(_hanging("", also))
+        treated = Text("treated by: ", style=LABEL_STYLE)
+        treated.append(", ".join(p.name for p in use.procedures) or "no procedure in the catalog")
+        parts.append(_hanging("", treated))
+    total = len(uses)
+    example = uses[0].condition.id if total == 1 else "ID"
+    parts.append(Text())
+    parts.append(
+        Text(
+            f"{total} condition{'s' if total != 1 else ''}. "
+            f"Run 'painref find --condition {example}' for its procedures with summaries.",
+            style="dim",
+        )
+    )
+    parts.extend([Text(), _note()])
     return Group(*parts)
 
 

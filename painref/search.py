@@ -1,0 +1,240 @@
+"""Full-text search: which procedures mention these words, best first, and where.
+
+Every field is searched as it reads on the card (render.fields), plus the
+names, aliases and the synonyms of the conditions treated. Words match in any
+form ("fasting" finds "fast", "drooping" finds "droopy") and as the start of
+a longer word ("verteb" finds "vertebra"). A procedure is a hit only when
+every word of the query is somewhere in it. Hits rank by where the words are
+(a name counts more than a risk) and whether they stand together as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
+
+from painref.catalog import MAX_QUERY_CHARS, Catalog
+from painref.errors import UsageProblem
+from painref.match import STOPWORDS, normalise
+from painref.model import Procedure
+from painref.render.fields import FIELDS, field_lines
+
+# How much a match counts in each field; unlisted fields count 1.
+WEIGHTS: dict[str, int] = {
+    "name": 8,
+    "conditions": 5,
+    "summary": 4,
+    "medications": 4,
+    "category": 3,
+    "how_it_works": 2,
+    "guidance": 2,
+    "related": 0,  # other procedures' names: shown, never a reason to rank
+}
+PHRASE_BONUS = 2  # the query's words side by side, in order, count this much more
+MAX_EXCERPTS = 3
+EXCERPT_CHARS = 58  # around the first match: one line beside its label at 80 columns
+PREFIX_MIN = 4  # a query word this long also matches words it begins
+
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+class Excerpt(NamedTuple):
+    """A short piece of one field, with the matched words' (start, end) spans."""
+
+    field: str  # "name" or a key of FIELDS
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+class Hit(NamedTuple):
+    procedure: Procedure
+    score: int
+    excerpts: tuple[Excerpt, ...]
+
+
+class _Segment(NamedTuple):
+    field: str
+    text: str
+
+
+def stem(word: str) -> str:
+    """A normalised word without the endings that change its form, not its sense."""
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # stopping -> stop
+            return word
+    if word.endswith("y") and len(word) >= 5:
+        return word[:-1]  # droopy -> droop, therapy -> therap
+    return word
+
+
+def query_terms(query: str) -> list[str]:
+    """The query's words as stems; UsageProblem when there is nothing to look for."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageProblem(
+            f"the text to search for is {len(query)} characters long; "
+            f"the limit is {MAX_QUERY_CHARS}"
+        )
+    words = normalise(query).split()
+    kept = [word for word in words if word not in STOPWORDS] or words
+    terms = list(dict.fromkeys(stem(word) for word in kept))
+    if not terms:
+        raise UsageProblem("give a word to search for, for example 'bone cement'")
+    return terms
+
+
+def search(catalog: Catalog, query: str) -> list[Hit]:
+    """Procedures that mention every word of the query, best first, then by name."""
+    terms = query_terms(query)
+    candidates = []
+    for procedure in catalog.procedures.values():
+        segments = list(_segments(catalog, procedure))
+        if _may_hold(segments, terms):
+            candidates.append((procedure, [_words(segment) for segment in segments], segments))
+    # A whole word means itself: "fast" is no prefix of "faster".
+    seen = {word for _, words, _ in candidates for each in words for _, _, word in each}
+    whole = {term for term in terms if term in seen}
+    hits = []
+    for procedure, words, segments in candidates:
+        hit = _score(procedure, segments, words, terms, whole)
+        if hit is not None:
+            hits.append(hit)
+    return sorted(hits, key=lambda h: (-h.score, h.procedure.name.casefold(), h.procedure.id))
+
+
+def suggestions(catalog: Catalog, query: str) -> list[str]:
+    """Words of the catalog close to the query words that nothing mentions."""
+    from rapidfuzz import fuzz, process
+
+    terms = query_terms(query)
+    vocabulary: set[str] = set()
+    for procedure in catalog.procedures.values():
+        for segment in _segments(catalog, procedure):
+            vocabulary.update(normalise(segment.text).split())
+    found: list[str] = []
+    for term in terms:
+        if any(_matches(term, stem(word)) for word in vocabulary):
+            continue
+        for word, _, _ in process.extract(
+            term, sorted(vocabulary), scorer=fuzz.ratio, limit=3, score_cutoff=75
+        ):
+            if word not in found:
+                found.append(word)
+    return found
+
+
+def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
+    yield _Segment("name", "; ".join((procedure.name, *procedure.aliases)))
+    for name in FIELDS:
+        if name == "conditions":
+            for condition in catalog.conditions_of(procedure):
+                also = f" (also: {', '.join(condition.aliases)})" if condition.aliases else ""
+                yield _Segment(name, condition.name + also)
+            continue
+        for line in field_lines(catalog, procedure, name):
+            yield _Segment(name, line.text)
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def _may_hold(segments: Sequence[_Segment], terms: Sequence[str]) -> bool:
+    """A quick test that can only err towards yes: each term's letters appear."""
+    haystack = _fold(" ".join(segment.text for segment in segments))
+    haystack += " " + normalise(haystack)
+    return all((term[:-1] if term.endswith("y") else term) in haystack for term in terms)
+
+
+def _matches(term: str, word: str, whole: AbstractSet[str] = frozenset()) -> bool:
+    if word == term:
+        return True
+    return term not in whole and len(term) >= PREFIX_MIN and word.startswith(term)
+
+
+def _words(segment: _Segment) -> list[tuple[int, int, str]]:
+    """Each word of a segment: where it is, and its stem."""
+    return [
+        (found.start(), found.end(), stem(normalise(found.group()).replace(" ", "")))
+        for found in _WORD.finditer(segment.text)
+    ]
+
+
+def _score(
+    procedure: Procedure,
+    segments: Sequence[_Segment],
+    words_of: Sequence[list[tuple[int, int, str]]],
+    terms: Sequence[str],
+    whole: AbstractSet[str],
+) -> Hit | None:
+    found: set[str] = set()
+    scored: list[tuple[int, int, Excerpt]] = []
+    for order, (segment, words) in enumerate(zip(segments, words_of, strict=True)):
+        here = {term for term in terms if any(_matches(term, w, whole) for _, _, w in words)}
+        if not here:
+            continue
+        found |= here
+        points = WEIGHTS.get(segment.field, 1) * len(here)
+        stems = [word for _, _, word in words]
+        if len(terms) > 1 and _side_by_side(stems, terms, whole):
+            points *= PHRASE_BONUS
+        spans = tuple(
+            (start, end)
+            for start, end, word in words
+            if any(_matches(term, word, whole) for term in terms)
+        )
+        scored.append((points, order, _excerpt(segment, spans)))
+    if found != set(terms):
+        return None
+    # The best excerpt of each field, for the fields that count most.
+    best: dict[str, Excerpt] = {}
+    for _, _, excerpt in sorted(scored, key=lambda item: (-item[0], item[1])):
+        best.setdefault(excerpt.field, excerpt)
+    excerpts = tuple(best.values())[:MAX_EXCERPTS]
+    return Hit(procedure, sum(points for points, _, _ in scored), excerpts)
+
+
+def _side_by_side(words: Sequence[str], terms: Sequence[str], whole: AbstractSet[str]) -> bool:
+    """The terms appear next to each other in the query's order."""
+    width = len(terms)
+    return any(
+        all(
+            _matches(term, word, whole)
+            for term, word in zip(terms, words[i : i + width], strict=True)
+        )
+        for i in range(len(words) - width + 1)
+    )
+
+
+def _excerpt(segment: _Segment, spans: tuple[tuple[int, int], ...]) -> Excerpt:
+    """The field's text, or a window of it around the first match cut at spaces."""
+    text = segment.text
+    if len(text) <= EXCERPT_CHARS:
+        return Excerpt(segment.field, text, spans)
+    # Start at the match followed by the most others within reach.
+    first_start, first_end = max(
+        spans,
+        key=lambda span: (
+            sum(span[0] <= s and e <= span[0] + EXCERPT_CHARS for s, e in spans),
+            -span[0],
+        ),
+    )
+    start = max(0, min(first_start - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
+    end = min(len(text), max(start + EXCERPT_CHARS, first_end))
+    if start > 0:
+        space = text.find(" ", start, first_start)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", first_end, end)
+        end = space if space != -1 else end
+    lead = "…" if start > 0 else ""
+    tail = "…" if end < len(text) else ""
+    shift = len(lead) - start
+    kept = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return Excerpt(segment.field, lead + text[start:end] + tail, kept)

@@ -1,0 +1,198 @@
+"""`painref search` and `painref conditions`: what a user types, what they see."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from painref.catalog import Catalog, open_catalog
+from painref.match import STOPWORDS, normalise
+from painref.model import Fact, Procedure
+from painref.search import EXCERPT_CHARS, search, stem
+from tests.conftest import Invoke
+from tests.test_cli import check_procedure_object
+
+REAL = open_catalog(use_index=False)
+
+
+def _catalog(**texts: str) -> Catalog:
+    """A catalog of one-line procedures: id -> summary."""
+    procedures = {
+        pid: Procedure(id=pid, name=pid.title(), category="nerve-block", summary=Fact(text, ()))
+        for pid, text in texts.items()
+    }
+    return Catalog({}, {}, procedures)
+
+
+def _ids(catalog: Catalog, query: str) -> list[str]:
+    return [hit.procedure.id for hit in search(catalog, query)]
+
+
+# Matching ------------------------------------------------------------------------
+
+
+def test_word_forms_match_each_other() -> None:
+    catalog = _catalog(a="You fast for six hours.", b="It may leave a droopy eyelid.")
+    assert _ids(catalog, "fasting") == ["a"]
+    assert _ids(catalog, "drooping eyelid") == ["b"]
+    assert _ids(catalog, "eyelids") == ["b"]
+
+
+def test_a_whole_word_is_not_a_prefix_of_other_words() -> None:
+    catalog = _catalog(a="You fast beforehand.", b="Recovery is faster.")
+    assert _ids(catalog, "fast") == ["a"]
+    assert _ids(catalog, "faste") == ["b"]  # not a word here: the start of one
+
+
+def test_every_word_must_appear() -> None:
+    catalog = _catalog(a="bone cement", b="bone marrow")
+    assert _ids(catalog, "bone cement") == ["a"]
+    assert _ids(catalog, "bone") == ["a", "b"]
+
+
+def test_words_side_by_side_and_in_names_rank_first() -> None:
+    catalog = Catalog(
+        {},
+        {},
+        {
+            **_catalog(a="The cement holds the bone.", b="Bone cement holds it.").procedures,
+            "c": Procedure(id="c", name="Bone cement", category="nerve-block"),
+        },
+    )
+    assert _ids(catalog, "bone cement") == ["c", "b", "a"]
+
+
+def test_stem_drops_endings_but_keeps_short_words() -> None:
+    assert [stem(w) for w in ("fasting", "stopped", "droopy", "filling", "bed", "sing")] == [
+        "fast",
+        "stop",
+        "droop",
+        "fill",
+        "bed",
+        "sing",
+    ]
+
+
+def test_the_excerpt_is_short_and_highlights_only_matches() -> None:
+    long_text = "word " * 40 + "the bone cement sets hard " + "word " * 40
+    (hit,) = search(_catalog(a=long_text), "cement")
+    (excerpt,) = hit.excerpts
+    assert excerpt.text.startswith("…") and excerpt.text.endswith("…")
+    assert len(excerpt.text) <= EXCERPT_CHARS + 2
+    assert [excerpt.text[s:e] for s, e in excerpt.spans] == ["cement"]
+
+
+# Over the real catalog: any word a procedure shows finds it ---------------------
+
+WORDS_SHOWN = sorted(
+    {
+        (pid, word)
+        for pid, procedure in REAL.procedures.items()
+        for fact in (procedure.summary, procedure.how_it_works)
+        if fact
+        for word in re.findall(r"[A-Za-z]{4,}", fact.text)
+        if normalise(word) not in STOPWORDS
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(WORDS_SHOWN))
+def test_any_word_of_a_procedure_finds_it(pair: tuple[str, str]) -> None:
+    pid, word = pair
+    hits = search(REAL, word)
+    assert pid in [hit.procedure.id for hit in hits]
+    for hit in hits:
+        assert hit.excerpts, hit.procedure.id
+        for excerpt in hit.excerpts:
+            assert excerpt.spans and all(0 <= s < e <= len(excerpt.text) for s, e in excerpt.spans)
+
+
+# The command ---------------------------------------------------------------------
+
+
+def test_search_lists_hits_with_the_field_and_excerpt(run: Invoke) -> None:
+    result = run("search", "bone", "cement")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("•   Vertebroplasty  vertebroplasty\n")
+    assert "    Medications   acrylic bone cement, local anesthetic\n" in result.stdout
+    assert "2 procedures mention 'bone cement'. Run 'painref show ID' for details." in (
+        result.stdout
+    )
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_search_json_gives_the_same_objects_as_show_and_find(run: Invoke) -> None:
+    result = run("search", "drooping", "eyelid", "--json")
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert [item["id"] for item in found] == _ids(REAL, "drooping eyelid")
+    for item in found:
+        check_procedure_object(item)
+        assert item == json.loads(run("show", item["id"], "--json").stdout)
+
+
+def test_search_with_no_hits_suggests_words_and_exits_0(run: Invoke) -> None:
+    result = run("search", "bone", "cemnt")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("No procedure mentions 'bone cemnt'.\nDid you mean: cement?\n")
+    assert json.loads(run("search", "bone", "cemnt", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "painref: give a word to search for, for example 'bone cement'\n"),
+        (["search", "?!"], "painref: give a word to search for, for example 'bone cement'\n"),
+        (
+            ["search", "a" * 201],
+            "painref: the text to search for is 201 characters long; the limit is 200\n",
+        ),
+    ],
+)
+def test_search_usage_problems(run: Invoke, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, message, "")
+
+
+# conditions ----------------------------------------------------------------------
+
+
+def test_conditions_lists_every_condition_with_its_procedures(run: Invoke) -> None:
+    listed = json.loads(run("conditions", "--json").stdout)
+    assert [item["id"] for item in listed] == [
+        c.id for c in sorted(REAL.conditions.values(), key=lambda c: c.name.casefold())
+    ]
+    for item in listed:
+        assert list(item) == ["id", "name", "aliases", "procedures", "sources"]
+        assert item["sources"], item["id"]
+        # The same procedures, in the same order, as find --condition.
+        found = json.loads(run("find", "--condition", item["id"], "--json").stdout)
+        assert [p["id"] for p in item["procedures"]] == [p["id"] for p in found], item["id"]
+
+
+def test_conditions_term_keeps_those_with_words_starting_so(run: Invoke) -> None:
+    listed = json.loads(run("conditions", "disc", "--json").stdout)
+    assert listed
+    for item in listed:
+        names = [item["name"], *item["aliases"]]
+        assert any(w.startswith("disc") for n in names for w in normalise(n).split()), item
+
+
+def test_conditions_forgives_a_typo_and_names_the_next_step(run: Invoke) -> None:
+    result = run("conditions", "sciatca")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("•   Sciatica  sciatica\n")
+    assert "Run 'painref find --condition sciatica' for its procedures" in result.stdout
+
+
+def test_conditions_not_found(run: Invoke) -> None:
+    result = run("conditions", "zzzqqq")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "painref: no condition matches 'zzzqqq'; run 'painref conditions' to see what is covered\n"
+    )
