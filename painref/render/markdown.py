@@ -1,0 +1,214 @@
+"""Markdown documents for printable handouts. Catalog text always goes through `escape`.
+
+Pure functions: they return text and never print. The layout mirrors the
+terminal renderer (same fields, labels, citation numbers and sources list), so a
+handout reads the same as `painref show` or `painref compare`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from painref import vocab
+from painref.catalog import Catalog, Found
+from painref.model import Procedure, Source
+from painref.render.fields import FIELDS, Citations, Line, differ, field_lines
+from painref.safetext import UNSAFE, neutralise
+
+DIFFERS = "≠"
+
+# Markdown punctuation that is backslash-escaped wherever it appears, and the
+# characters that become HTML entities instead; one pass, so nothing is escaped twice.
+_INLINE = re.compile(r"[\\`*_\[\]|#!~&<>]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+# Block markers that only count at the start of a line: bullet and ordered
+# list items, thematic breaks and setext underlines.
+_LIST_START = re.compile(r"^([-+=])", re.MULTILINE)
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)", re.MULTILINE)
+# In a link destination: what would end or split it, or be read as an entity.
+_URL_UNSAFE = re.compile(r"[\s()<>\\]|" + UNSAFE.pattern)
+_URL_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def escape(text: str) -> str:
+    """Catalog text made inert in Markdown and in the HTML a Markdown renderer makes.
+
+    - Control and bidi characters are spelled out first (`safetext.neutralise`),
+      so an ESC arrives as the visible text ``\\x1b``.
+    - ``&``, ``<`` and ``>`` become ``&amp;``, ``&lt;`` and ``&gt;``: no raw HTML,
+      autolink or entity reference survives, and a leading ``>`` is no block quote.
+    - Backslash, backquote and ``*`` ``_`` ``[`` ``]`` ``|`` ``#`` ``!`` ``~`` are
+      backslash-escaped anywhere: no emphasis, code, link, image, table cell,
+      heading or strikethrough.
+    - At the start of a line only: ``-``, ``+`` and ``=`` are escaped (no list,
+      thematic break or setext heading), and so is the ``.`` or ``)`` of an
+      ordered-list start such as ``1.`` or ``2)``. Spaces and tabs that indent a
+      line are dropped (Markdown ignores them in a paragraph), so an indent can
+      never turn text into a code block.
+
+    Everything else stays as it is (``-`` and ``.`` inside a sentence, parentheses,
+    colons) so that the Markdown source still reads as plain text. A bare URL in
+    the text may still be linked by renderers that auto-link, to the URL shown.
+    """
+    text = _INLINE.sub(lambda m: _ENTITIES.get(m.group(), "\\" + m.group()), neutralise(text))
+    text = _LIST_START.sub(r"\\\1", _INDENT.sub("", text))
+    return _ORDERED_START.sub(r"\1\\\2", text)
+
+
+def procedure_handout(catalog: Catalog, procedure: Procedure) -> str:
+    """One procedure: every field in FIELDS order, its sources, and the note."""
+    citations = Citations()
+    subtitle = f"*{escape(_capitalised(vocab.CATEGORIES[procedure.category]))}*"
+    if procedure.aliases:
+        subtitle += " · also called: " + ", ".join(_inline(a) for a in procedure.aliases)
+    blocks = [f"# {_inline(procedure.name)}", subtitle, f"Catalog id: {_code(procedure.id)}"]
+    for name, label in FIELDS.items():
+        if name == "category":
+            continue  # in the subtitle
+        blocks.append(f"## {label}")
+        blocks.extend(_field_blocks(field_lines(catalog, procedure, name), citations))
+    return _document([*blocks, *_sources(catalog, citations)])
+
+
+def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str]) -> str:
+    """Procedures side by side, one table row per field; rows that differ are marked."""
+    citations = Citations()
+    rows = [
+        _row(["Field", *(_inline(p.name) for p in procedures)]),
+        _row(["---"] * (len(procedures) + 1)),
+    ]
+    for name in fields:
+        per_procedure = [field_lines(catalog, p, name) for p in procedures]
+        cells = [_table_cell(lines, citations) for lines in per_procedure]
+        label = f"{DIFFERS} {FIELDS[name]}" if differ(per_procedure) else FIELDS[name]
+        rows.append(_row([label, *cells]))
+    blocks = [
+        "# Compare: " + ", ".join(_inline(p.name) for p in procedures),
+        "\n".join(rows),
+        f"{DIFFERS} marks the rows where they differ.",
+    ]
+    return _document([*blocks, *_sources(catalog, citations)])
+
+
+def found_list(found: Sequence[Found]) -> str:
+    """The procedures a `find` matched: name, id, conditions treated and summary."""
+    blocks = ["# Procedures found"]
+    if not found:
+        blocks.append(f"*{escape('No procedure matches all of those filters.')}*")
+        return _document([*blocks, *_note()])
+    items = []
+    for item in found:
+        procedure = item.procedure
+        treats = ", ".join(_inline(c.name) for c in item.matched_conditions) or _missing()
+        summary = _inline(procedure.summary.text) if procedure.summary else _missing()
+        # The summary continues the item on its own line (read as one paragraph).
+        items.append(
+            f"- **{_inline(procedure.name)}** ({_code(procedure.id)}): treats {treats}\n  {summary}"
+        )
+    count = f"{len(found)} procedure{'s' if len(found) != 1 else ''}."
+    return _document([*blocks, "\n".join(items), count, *_note()])
+
+
+# Pieces -----------------------------------------------------------------------
+
+
+def _document(blocks: Sequence[str]) -> str:
+    """Blocks separated by blank lines, ending in exactly one newline."""
+    return "\n\n".join(blocks) + "\n"
+
+
+def _inline(text: str) -> str:
+    """Catalog text as one escaped line (line breaks inside it become spaces)."""
+    return escape(_one_line(neutralise(text)))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines()).strip()
+
+
+def _capitalised(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _missing() -> str:
+    return f"*{escape(vocab.NOT_STATED)}*"
+
+
+def _marked(line: Line, citations: Citations) -> str:
+    """A line's escaped text followed by its citation marks, e.g. ``text \\[1,2\\]``."""
+    marks = citations.marks(line.sources)
+    return _inline(line.text) + (f" {escape(marks)}" if marks else "")
+
+
+def _field_blocks(lines: Sequence[Line], citations: Citations) -> list[str]:
+    """A field's body: runs of bullets as one list, every other line a paragraph."""
+    if not lines:
+        return [_missing()]
+    blocks: list[str] = []
+    bullets: list[str] = []
+    for line in lines:
+        if line.bullet:
+            bullets.append(f"- {_marked(line, citations)}")
+            continue
+        if bullets:
+            blocks.append("\n".join(bullets))
+            bullets = []
+        blocks.append(_marked(line, citations))
+    if bullets:
+        blocks.append("\n".join(bullets))
+    return blocks
+
+
+def _table_cell(lines: Sequence[Line], citations: Citations) -> str:
+    if not lines:
+        return _missing()
+    return "<br>".join(("• " if line.bullet else "") + _marked(line, citations) for line in lines)
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _code(text: str) -> str:
+    """Text as a code span, fenced with more backticks than it contains."""
+    text = _one_line(neutralise(text))
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    edge = text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ")
+    pad = " " if edge else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _sources(catalog: Catalog, citations: Citations) -> list[str]:
+    """The numbered sources list in citation order, then the rule and the note."""
+    items = [
+        f"{number}. {_source(catalog.sources[source_id])}"
+        for number, source_id in enumerate(citations.order, start=1)
+    ]
+    body = "\n".join(items) if items else f"*{escape('No sources are cited.')}*"
+    return ["## Sources", body, *_note()]
+
+
+def _source(source: Source) -> str:
+    if source.url and source.url.startswith(("https://", "http://")):
+        return f"[{_inline(source.title)}]({_url(source.url)})"
+    if source.url:  # not a web address: shown as text, never as a link
+        return f"{_inline(source.title)} — {_inline(source.url)}"
+    return f"{_inline(source.title)} — source document {_code(source.file or '')}"
+
+
+def _url(url: str) -> str:
+    """A link destination that cannot end early: whitespace, parentheses, angle
+    brackets, backslashes and control characters percent-encoded; an ``&`` that
+    would start an entity reference written as ``&amp;``."""
+    url = _URL_ENTITY.sub("&amp;", url)
+    return _URL_UNSAFE.sub(
+        lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url
+    )
+
+
+def _note() -> list[str]:
+    return ["---", f"*{escape(vocab.EDUCATIONAL_NOTE)}*"]
