@@ -60,10 +60,15 @@ def run_once(
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
         return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    import fcntl
     import pty
+    import struct
+    import termios
     import threading
 
     reader, writer = pty.openpty()
+    # A tall terminal, 80 columns wide: the card fits, so no pager starts and waits.
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 500, 80, 0, 0))
     drain = threading.Thread(target=_drain, args=(reader,), daemon=True)
     drain.start()
     start = time.perf_counter()

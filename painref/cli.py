@@ -5,8 +5,10 @@ can cause ends as one line on stderr (or an {"error": ...} object with --json)
 and its exit code; nothing a user types ends in a traceback.
 """
 
+import itertools
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,11 +52,20 @@ class _PainrefGroup(TyperGroup):
             except typer.Abort:
                 return 130
 
-        options = argv[: argv.index("--")] if "--" in argv else argv
-        code = commands.guarded(invoke, as_json="--json" in options)
+        code = commands.guarded(invoke, as_json=_wants_json(argv))
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether errors should be JSON: --json or --format json before any `--`."""
+    options = [o.lower() for o in (argv[: argv.index("--")] if "--" in argv else argv)]
+    if "--json" in options or "--format=json" in options:
+        return True
+    return any(
+        word == "--format" and value == "json" for word, value in itertools.pairwise(options)
+    )
 
 
 app = typer.Typer(
@@ -69,6 +80,37 @@ app = typer.Typer(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (see README for the contract).")]
+NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="Print straight out, even when it would scroll off the screen."
+    ),
+]
+
+
+class Format(str, Enum):
+    RICH = "rich"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="rich (the default: for reading here), markdown (a printable handout) "
+        "or json (the same as --json).",
+    ),
+]
+
+
+def _paged(no_pager: bool) -> Choices:
+    return _chosen._replace(pager=not no_pager)
+
+
+def _output(json_output: bool, chosen: Format | None) -> str:
+    return commands.output_format(json_output, chosen.value if chosen else None)
 
 
 _chosen = Choices()  # set by the global options before each command runs
@@ -123,13 +165,17 @@ def show(
             autocompletion=_names("procedure"),
         ),
     ],
+    output_format: FormatOption = None,
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Show everything about one procedure.
 
     Example: painref show kyphoplasty
+
+    Handout: painref show kyphoplasty --format markdown > kyphoplasty.md
     """
-    commands.show(_chosen, " ".join(name), json_output)
+    commands.show(_paged(no_pager), " ".join(name), _output(json_output, output_format))
 
 
 @app.command()
@@ -147,13 +193,16 @@ def compare(
             autocompletion=_fields,
         ),
     ] = None,
+    output_format: FormatOption = None,
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
-    """Compare two or more procedures side by side.
+    """Compare two or more procedures side by side; ≠ marks the rows that differ.
 
     Example: painref compare kyphoplasty vertebroplasty --fields duration,risks
     """
-    commands.compare(_chosen, names, fields or [], json_output)
+    output = _output(json_output, output_format)
+    commands.compare(_paged(no_pager), names, fields or [], output)
 
 
 @app.command()
@@ -188,7 +237,9 @@ def find(
         int | None,
         typer.Option(min=0, help="Only procedures known to take at most this long."),
     ] = None,
+    output_format: FormatOption = None,
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Find procedures by condition and other filters.
 
@@ -205,13 +256,14 @@ def find(
         medications=tuple(medication or ()),
         max_minutes=max_minutes,
     )
-    commands.find(_chosen, filters, json_output)
+    commands.find(_paged(no_pager), filters, _output(json_output, output_format))
 
 
 @app.command()
 def search(
     text: Annotated[list[str], typer.Argument(help="Words to look for (quotes optional).")],
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Search every field of every procedure, best match first.
 
@@ -221,16 +273,19 @@ def search(
 
     Example: painref search bone cement
     """
-    commands.search(_chosen, " ".join(text), json_output)
+    commands.search(_paged(no_pager), " ".join(text), json_output)
 
 
 @app.command("list")
-def list_procedures(json_output: JsonFlag = False) -> None:
+def list_procedures(
+    json_output: JsonFlag = False,
+    no_pager: NoPager = False,
+) -> None:
     """List every procedure, grouped by category.
 
     Example: painref list
     """
-    commands.list_procedures(_chosen, json_output)
+    commands.list_procedures(_paged(no_pager), json_output)
 
 
 @app.command()
@@ -243,12 +298,14 @@ def conditions(
         ),
     ] = None,
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """List conditions, each with its synonyms and the procedures that treat it.
 
     Example: painref conditions    or    painref conditions back pain
     """
-    commands.conditions(_chosen, " ".join(term) if term is not None else None, json_output)
+    term_text = " ".join(term) if term is not None else None
+    commands.conditions(_paged(no_pager), term_text, json_output)
 
 
 @app.command()
@@ -261,12 +318,14 @@ def sources(
         ),
     ] = None,
     json_output: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """List every source, with the procedures and conditions that cite it.
 
     Example: painref sources    or    painref sources kyphoplasty
     """
-    commands.sources(_chosen, " ".join(procedure) if procedure else None, json_output)
+    query = " ".join(procedure) if procedure else None
+    commands.sources(_paged(no_pager), query, json_output)
 
 
 @app.command()

@@ -24,21 +24,24 @@ from painref.catalog import (
 )
 from painref.errors import CatalogError, PainrefError, UsageProblem
 from painref.index import IndexDamaged, discard
-from painref.output import emit_json, emit_rich
+from painref.output import emit_json, emit_rich, emit_text
 from painref.safetext import neutralise
 
 
 class Choices(NamedTuple):
-    """What the global options chose: the catalog layers and the colour mode."""
+    """What the options chose: the catalog layers, the colour mode and paging."""
 
     overlays: Sequence[Overlay] = ()
     bundled: bool = True
     color: str = "auto"
+    pager: bool = True  # page long output on a terminal
 
 
-def choose(catalogs: Sequence[Path] = (), bundled: bool = True, color: str = "auto") -> Choices:
+def choose(
+    catalogs: Sequence[Path] = (), bundled: bool = True, color: str = "auto", pager: bool = True
+) -> Choices:
     """The choices for these --catalog paths, after the layers in PAINREF_CATALOG."""
-    return Choices(overlays(os.environ.get(ENV_VAR), catalogs), bundled, color)
+    return Choices(overlays(os.environ.get(ENV_VAR), catalogs), bundled, color, pager)
 
 
 def guarded(invoke: Callable[[], object], as_json: bool) -> int:
@@ -77,17 +80,31 @@ def _catalog(choices: Choices) -> Catalog:
     return open_catalog(choices.overlays, bundled=choices.bundled)
 
 
-def show(choices: Choices, query: str, as_json: bool) -> None:
+def output_format(as_json: bool, chosen: str | None) -> str:
+    """--json and --format together: "rich", "markdown" or "json"."""
+    if as_json and chosen not in (None, "json"):
+        raise UsageProblem(f"--json and --format {chosen} ask for different output; give one")
+    return "json" if as_json else chosen or "rich"
+
+
+def show(choices: Choices, query: str, output: str) -> None:
     catalog = _catalog(choices)
     procedure = catalog.procedure(query)
-    if as_json:
+    if output == "json":
         from painref.render.jsonout import procedure_object
 
         emit_json(procedure_object(catalog, procedure))
         return
+    if output == "markdown":
+        from painref.render.markdown import procedure_handout
+
+        emit_text(procedure_handout(catalog, procedure), choices.pager)
+        return
     from painref.render.terminal import procedure_card
 
-    emit_rich(lambda styled: procedure_card(catalog, procedure, styled), choices.color)
+    emit_rich(
+        lambda styled: procedure_card(catalog, procedure, styled), choices.color, choices.pager
+    )
 
 
 def parse_fields(values: Sequence[str]) -> list[str]:
@@ -118,7 +135,7 @@ def parse_fields(values: Sequence[str]) -> list[str]:
     return chosen
 
 
-def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], as_json: bool) -> None:
+def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], output: str) -> None:
     chosen = parse_fields(fields)
     catalog = _catalog(choices)
     procedures = []
@@ -128,17 +145,26 @@ def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], as_js
             procedures.append(procedure)
     if len(procedures) < 2:
         raise UsageProblem("compare needs at least two different procedures")
-    if as_json:
+    if output == "json":
         from painref.render.jsonout import procedure_object
 
         emit_json([procedure_object(catalog, p) for p in procedures])
         return
+    if output == "markdown":
+        from painref.render import markdown
+
+        emit_text(markdown.compare_table(catalog, procedures, chosen), choices.pager)
+        return
     from painref.render.terminal import compare_table
 
-    emit_rich(lambda styled: compare_table(catalog, procedures, chosen, styled), choices.color)
+    emit_rich(
+        lambda styled: compare_table(catalog, procedures, chosen, styled),
+        choices.color,
+        choices.pager,
+    )
 
 
-def find(choices: Choices, filters: Filters, as_json: bool) -> None:
+def find(choices: Choices, filters: Filters, output: str) -> None:
     if filters == Filters():
         raise UsageProblem(
             "give at least one filter, e.g. --condition sciatica "
@@ -146,14 +172,19 @@ def find(choices: Choices, filters: Filters, as_json: bool) -> None:
         )
     catalog = _catalog(choices)
     found = catalog.find(filters)
-    if as_json:
+    if output == "json":
         from painref.render.jsonout import procedure_object
 
         emit_json([procedure_object(catalog, item.procedure) for item in found])
         return
+    if output == "markdown":
+        from painref.render.markdown import found_list
+
+        emit_text(found_list(found), choices.pager)
+        return
     from painref.render.terminal import found_table
 
-    emit_rich(lambda styled: found_table(found, styled), choices.color)
+    emit_rich(lambda styled: found_table(found, styled), choices.color, choices.pager)
 
 
 def search(choices: Choices, query: str, as_json: bool) -> None:
@@ -170,7 +201,7 @@ def search(choices: Choices, query: str, as_json: bool) -> None:
     from painref.render.terminal import search_view
 
     hints = [] if hits else suggestions(catalog, query)
-    emit_rich(lambda styled: search_view(hits, query, hints, styled), choices.color)
+    emit_rich(lambda styled: search_view(hits, query, hints, styled), choices.color, choices.pager)
 
 
 def list_procedures(choices: Choices, as_json: bool) -> None:
@@ -183,7 +214,7 @@ def list_procedures(choices: Choices, as_json: bool) -> None:
         return
     from painref.render.terminal import list_view
 
-    emit_rich(lambda styled: list_view(groups, styled), choices.color)
+    emit_rich(lambda styled: list_view(groups, styled), choices.color, choices.pager)
 
 
 def conditions(choices: Choices, term: str | None, as_json: bool) -> None:
@@ -196,7 +227,7 @@ def conditions(choices: Choices, term: str | None, as_json: bool) -> None:
         return
     from painref.render.terminal import conditions_view
 
-    emit_rich(lambda styled: conditions_view(uses, styled), choices.color)
+    emit_rich(lambda styled: conditions_view(uses, styled), choices.color, choices.pager)
 
 
 def sources(choices: Choices, query: str | None, as_json: bool) -> None:
@@ -210,7 +241,7 @@ def sources(choices: Choices, query: str | None, as_json: bool) -> None:
         return
     from painref.render.terminal import sources_view
 
-    emit_rich(lambda styled: sources_view(uses, styled), choices.color)
+    emit_rich(lambda styled: sources_view(uses, styled), choices.color, choices.pager)
 
 
 def validate(choices: Choices, layers: Sequence[Overlay], as_json: bool) -> int:

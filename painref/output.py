@@ -49,24 +49,50 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(dumps(value, ascii_only=not _encodes_unicode()) + "\n")
 
 
-def emit_rich(build: Callable[[bool], RenderableType], color: str) -> None:
-    """Render for a person: Rich styling on a terminal, plain text otherwise."""
+def emit_rich(build: Callable[[bool], RenderableType], color: str, page: bool = True) -> None:
+    """Render for a person: Rich styling on a terminal, plain text otherwise;
+    through a pager when it would scroll off a terminal (unless `page` is off)."""
     from rich.console import Console
 
     console = Console(highlight=False, emoji=False)
-    if use_style(color, console.is_terminal, os.environ):
-        if not console.is_terminal:
-            # Forced colour into a pipe; Rich's width is COLUMNS or 80 there.
-            console = Console(highlight=False, emoji=False, force_terminal=True)
-        console.print(build(True), crop=False)
-        return
-    plain = Console(
-        highlight=False,
-        emoji=False,
-        color_system=None,
-        force_terminal=False,
-        width=console.width,
-    )
-    with plain.capture() as captured:
-        plain.print(build(False), crop=False)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    styled = use_style(color, console.is_terminal, os.environ)
+    if styled and not console.is_terminal:
+        # Forced colour into a pipe; Rich's width is COLUMNS or 80 there.
+        console = Console(highlight=False, emoji=False, force_terminal=True)
+    render = console
+    if not styled:
+        render = Console(
+            highlight=False,
+            emoji=False,
+            color_system=None,
+            force_terminal=False,
+            width=console.width,
+        )
+    with render.capture() as captured:
+        render.print(build(styled), crop=False)
+    text = captured.get()
+    if not styled:
+        text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+    emit_text(text, page, console.height)
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+def emit_text(text: str, page: bool = True, height: int | None = None) -> None:
+    """Write text, through the pager when asked to, on a terminal, and taller than it."""
+    if page and _on_terminal():
+        if height is None:
+            import shutil
+
+            height = shutil.get_terminal_size().lines
+        if text.count("\n") >= height:
+            from painref.pager import page_through
+
+            if page_through(text, os.environ):
+                return
+    sys.stdout.write(text)

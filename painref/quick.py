@@ -5,7 +5,7 @@ request skip it, each only in shapes that both front ends read the same way:
 
 - Command lines: leading `--catalog PATH` pairs, then show, compare, search,
   conditions, list or find with plain words, filter options with plain
-  values, and --json. Any other option or shape goes to the Typer app in cli.py.
+  values, --json and --no-pager. Any other option or shape goes to the Typer app in cli.py.
 - Shell completion of a procedure or condition name. The shell scripts are
   Typer's (`painref --install-completion`): they run painref with
   _PAINREF_COMPLETE set and read the answer, which is written here in Typer's
@@ -53,15 +53,19 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
     if not argv:
         return None
 
-    def choices() -> commands.Choices:
-        return commands.choose(layers)
+    name, words = argv[0], [word for word in argv[1:] if word != "--no-pager"]
+    paging = len(words) == len(argv) - 1
+    rest = [word for word in words if word != "--json"]
+    as_json = len(rest) < len(words)
+    output = "json" if as_json else "rich"
 
-    name, rest = argv[0], [word for word in argv[1:] if word != "--json"]
-    as_json = len(rest) < len(argv) - 1
+    def choices() -> commands.Choices:
+        return commands.choose(layers, pager=paging)
+
     if name == "show" and rest and _plain(rest):
-        return lambda: commands.show(choices(), " ".join(rest), as_json)
+        return lambda: commands.show(choices(), " ".join(rest), output)
     if name == "compare" and rest and _plain(rest):
-        return lambda: commands.compare(choices(), rest, [], as_json)
+        return lambda: commands.compare(choices(), rest, [], output)
     if name == "search" and rest and _plain(rest):
         return lambda: commands.search(choices(), " ".join(rest), as_json)
     if name == "conditions" and _plain(rest):
@@ -72,7 +76,7 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
     if name == "find":
         filters = _filters(argv[1:])
         if filters is not None:
-            return lambda: commands.find(choices(), filters, as_json)
+            return lambda: commands.find(choices(), filters, output)
     return None
 
 
@@ -90,11 +94,11 @@ def _layers(argv: Sequence[str]) -> tuple[list[Path], Sequence[str]]:
 
 
 def _filters(words: Sequence[str]) -> Filters | None:
-    """`--option value` pairs (and --json) as Filters, or None for anything else."""
+    """`--option value` pairs (and the flags) as Filters, or None for anything else."""
     chosen: dict[str, list[str]] = {field: [] for field in FILTER_OPTIONS.values()}
     remaining = iter(words)
     for option in remaining:
-        if option == "--json":
+        if option in ("--json", "--no-pager"):
             continue
         value = next(remaining, "-")
         if option not in FILTER_OPTIONS or value.startswith("-"):

@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 import pytest
+import typer
 
-from tests.conftest import Invoke
+from painref.cli import app
+from tests.conftest import GOLDEN, Invoke
 
 ESCAPE = re.compile(r"\x1b\[")
 PROCEDURE_KEYS = [
@@ -220,12 +222,22 @@ def test_version(run_mini: Invoke) -> None:
     assert result.stdout == f"painref {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["show", "compare", "find", "list", "sources", "validate"])
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+PAGED = ["compare", "conditions", "find", "list", "search", "show", "sources"]
+
+
+def test_the_command_list_is_what_we_think() -> None:
+    assert sorted([*PAGED, "validate", "schema"]) == COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(run_mini: Invoke, command: str) -> None:
     result = run_mini(command, "--help")
     assert result.exit_code == 0
     assert "Example: painref " + command in result.stdout
-    assert "--json" in result.stdout
+    assert ("--json" in result.stdout) == (command != "schema")  # schema prints JSON anyway
+    assert ("--no-pager" in result.stdout) == (command in PAGED)
+    assert ("--format" in result.stdout) == (command in ("show", "compare", "find"))
 
 
 # compare -------------------------------------------------------------------
@@ -478,3 +490,64 @@ def test_a_single_letter_gets_no_noise_suggestions(run_mini: Invoke) -> None:
     assert result.stderr == (
         "painref: no procedure matches 'é'; run 'painref list' to see what is covered\n"
     )
+
+
+# --format --------------------------------------------------------------------
+
+MARKDOWN_CASES = {
+    "show-kyphoplasty": ["show", "kyphoplasty"],
+    "compare-kyphoplasty-vertebroplasty": ["compare", "kyphoplasty", "vertebroplasty"],
+    "find-condition": ["find", "--condition", "slipped disc"],
+}
+
+
+@pytest.mark.parametrize("name", list(MARKDOWN_CASES))
+def test_format_markdown_prints_the_handout(run_mini: Invoke, name: str) -> None:
+    result = run_mini(*MARKDOWN_CASES[name], "--format", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / "markdown" / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(MARKDOWN_CASES))
+@pytest.mark.parametrize("spelling", [["--format", "json"], ["--format=JSON"]])
+def test_format_json_is_the_same_as_json(run_mini: Invoke, name: str, spelling: list[str]) -> None:
+    result = run_mini(*MARKDOWN_CASES[name], *spelling)
+    assert result.exit_code == 0
+    assert result.stdout == run_mini(*MARKDOWN_CASES[name], "--json").stdout
+
+
+def test_format_rich_is_the_default(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--format", "rich")
+    assert result.stdout == run_mini("show", "kyphoplasty").stdout
+
+
+def test_format_and_json_that_disagree_is_a_usage_error(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--format", "markdown", "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["message"] == (
+        "--json and --format markdown ask for different output; give one"
+    )
+    assert run_mini("show", "kyphoplasty", "--format", "json", "--json").exit_code == 0
+
+
+def test_unknown_format_is_a_usage_error(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--format", "html")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("painref: Invalid value for '--format': 'html' is not one of")
+
+
+def test_format_json_errors_are_json(run_mini: Invoke) -> None:
+    result = run_mini("show", "xyzzy", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["code"] == "not-found"
+
+
+# compare marks differences ---------------------------------------------------
+
+
+def test_compare_marks_only_the_rows_that_differ(run_mini: Invoke) -> None:
+    result = run_mini("compare", "kyphoplasty", "vertebroplasty", "-f", "category,duration")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert rows[1].startswith("|   Category ")  # the same for both
+    assert rows[2].startswith("| ≠ Duration ")  # 45 minutes against not stated
+    assert "≠ marks the rows where they differ." in result.stdout

@@ -62,7 +62,7 @@ def _on_a_terminal(env: dict[str, str]) -> bytes:
     """painref's output when its stdout is a real pseudo-terminal."""
     leader, follower = pty.openpty()
     done = subprocess.run(
-        [sys.executable, "-m", "painref", "list"],
+        [sys.executable, "-m", "painref", "list", "--no-pager"],
         stdout=follower,
         stderr=subprocess.PIPE,
         env={**os.environ, **env},

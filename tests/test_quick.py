@@ -42,29 +42,45 @@ plain_words = st.one_of(
 )
 
 
-def _with_json(words: list[str], where: int | None) -> list[str]:
+def _with_json(words: list[str], where: int | None, flag: str = "--json") -> list[str]:
     if where is None:
         return words
-    return [*words[:where], "--json", *words[where:]]
+    return [*words[:where], flag, *words[where:]]
+
+
+def _with_flags(words: list[str], json_at: int | None, no_pager_at: int | None) -> list[str]:
+    return _with_json(_with_json(words, json_at), no_pager_at, "--no-pager")
+
+
+flag_place = st.one_of(st.none(), st.integers(min_value=0, max_value=8))
 
 
 named = st.builds(
-    lambda command, words, where: [command, *_with_json(words, where)],
+    lambda command, words, json_at, no_pager_at: [
+        command,
+        *_with_flags(words, json_at, no_pager_at),
+    ],
     st.sampled_from(["show", "compare", "search"]),
     st.lists(plain_words, min_size=1, max_size=4),
-    st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
+    flag_place,
+    flag_place,
 )
 filtered = st.builds(
-    lambda pairs, where: ["find", *_with_json([w for pair in pairs for w in pair], where)],
+    lambda pairs, json_at, no_pager_at: [
+        "find",
+        *_with_flags([w for pair in pairs for w in pair], json_at, no_pager_at),
+    ],
     st.lists(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=4),
-    st.one_of(st.none(), st.integers(min_value=0, max_value=8)),
+    flag_place,
+    flag_place,
 )
 about = st.builds(
-    lambda words, where: ["conditions", *_with_json(words, where)],
+    lambda words, json_at, no_pager_at: ["conditions", *_with_flags(words, json_at, no_pager_at)],
     st.lists(st.one_of(plain_words, st.sampled_from(VALUES)), max_size=3),
-    st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+    flag_place,
+    flag_place,
 )
-listed = st.sampled_from([["list"], ["list", "--json"]])
+listed = st.sampled_from([["list"], ["list", "--json"], ["list", "--no-pager"]])
 LAYERS = [str(MINI), str(FIXTURES / "bad" / "PR016-unknown-reference.yaml"), "/nonexistent.yaml"]
 layered = st.lists(st.sampled_from(LAYERS), max_size=2).map(
     lambda paths: [word for path in paths for word in ("--catalog", path)]
@@ -135,6 +151,10 @@ def test_quick_answers_match_typer_answers(argv: list[str]) -> None:
         ["find", "--condition=sciatica"],
         ["find", "--condition", "--json"],
         ["find", "--condition", "--json", "sciatica"],
+        ["find", "--condition", "--no-pager", "sciatica"],
+        ["show", "kyphoplasty", "--format", "markdown"],
+        ["show", "kyphoplasty", "--format=json"],
+        ["compare", "a", "b", "--format", "json"],
         ["find", "--max-minutes", "30"],
         ["find", "sciatica"],
         ["find", "--condition", "sciatica", "--region"],

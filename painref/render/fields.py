@@ -5,6 +5,7 @@ Shared by the human renderers so that a field reads the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from painref import vocab
@@ -101,6 +102,11 @@ def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]
             for link in procedure.related
         ]
     raise KeyError(name)
+
+
+def differ(lines_of_each: Sequence[Sequence[Line]]) -> bool:
+    """Whether procedures' lines for one field say different things (sources aside)."""
+    return len({tuple(line.text for line in lines) for lines in lines_of_each}) > 1
 
 
 def format_minutes(low: int, high: int) -> str:

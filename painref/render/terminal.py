@@ -14,7 +14,7 @@ from rich.text import Text
 from painref import vocab
 from painref.catalog import Catalog, ConditionUse, Found, SourceUse
 from painref.model import Procedure, Source
-from painref.render.fields import FIELDS, Citations, Line, field_lines
+from painref.render.fields import FIELDS, Citations, Line, differ, field_lines
 from painref.search import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
@@ -123,13 +123,21 @@ def compare_table(
         header_style="bold",
         expand=True,
     )
-    table.add_column("", style=LABEL_STYLE, no_wrap=True, width=12)
+    table.add_column("", style=LABEL_STYLE, no_wrap=True, width=15)
     for procedure in procedures:
         table.add_column(Text(procedure.name), ratio=1, overflow="fold")
     for name in fields:
-        cells = [_lines_text(field_lines(catalog, p, name), citations) for p in procedures]
-        table.add_row(Text(_short_label(FIELDS[name])), *cells)
-    return Group(table, _sources(catalog, citations), Text(), _note())
+        lines = [field_lines(catalog, p, name) for p in procedures]
+        label = Text()
+        label.append(DIFFERS_MARK if differ(lines) else "  ", style=DIFFERS_STYLE)
+        label.append(_short_label(FIELDS[name]))
+        table.add_row(label, *(_lines_text(each, citations) for each in lines))
+    legend = Text(f"{DIFFERS_MARK}marks the rows where they differ.", style=MARK_STYLE)
+    return Group(table, legend, Text(), _sources(catalog, citations), Text(), _note())
+
+
+DIFFERS_MARK = "≠ "
+DIFFERS_STYLE = "bold yellow"
 
 
 def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
