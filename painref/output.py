@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
 
 class ColorMode(str, Enum):
@@ -49,11 +50,28 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(dumps(value, ascii_only=not _encodes_unicode()) + "\n")
 
 
+_recorder: Console | None = None  # see `recording`
+
+
+@contextmanager
+def recording(console: Console) -> Iterator[None]:
+    """Send styled output to this console instead (the README's screenshots use it)."""
+    global _recorder
+    _recorder = console
+    try:
+        yield
+    finally:
+        _recorder = None
+
+
 def emit_rich(build: Callable[[bool], RenderableType], color: str, page: bool = True) -> None:
     """Render for a person: Rich styling on a terminal, plain text otherwise;
     through a pager when it would scroll off a terminal (unless `page` is off)."""
     from rich.console import Console
 
+    if _recorder is not None:
+        _recorder.print(build(True), crop=False)
+        return
     console = Console(highlight=False, emoji=False)
     styled = use_style(color, console.is_terminal, os.environ)
     if styled and not console.is_terminal:

@@ -1,5 +1,6 @@
 """The README's examples are real output: each ```console block is re-run and compared.
 A block that ends with a line "..." shows the start of the output, which must match exactly.
+Each screenshot must show exactly the text its command prints today.
 
 Refresh them after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest tests/test_readme.py
 """
@@ -12,6 +13,7 @@ import shlex
 
 import pytest
 
+from docs.screenshots import IMAGES, SHOTS, screen_text, screenshot, svg_text
 from tests.conftest import REPO, Invoke
 
 README = REPO / "README.md"
@@ -25,7 +27,7 @@ def _blocks() -> list[tuple[str, str]]:
 
 def test_readme_has_examples_of_every_command() -> None:
     commands = {command.split()[1] for command, _ in _blocks()}
-    assert {"show", "compare", "find", "list", "sources"} <= commands
+    assert {"show", "compare", "find", "search", "conditions", "list", "sources"} <= commands
 
 
 @pytest.mark.parametrize("command", [command for command, _ in _blocks()])
@@ -51,3 +53,21 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert text.count("<!-- test-command -->") == 1
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in ci
+
+
+# Screenshots -------------------------------------------------------------------
+# Rendered by docs/screenshots.py; refreshed here too with PAINREF_UPDATE_DOCS=1.
+
+
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_readme_screenshot_shows_what_the_command_prints(name: str) -> None:
+    path = IMAGES / name
+    if os.environ.get("PAINREF_UPDATE_DOCS"):
+        path.write_text(screenshot(SHOTS[name]), encoding="utf-8")
+    assert svg_text(path.read_text(encoding="utf-8")) == screen_text(SHOTS[name])
+
+
+def test_readme_shows_every_screenshot_under_its_command() -> None:
+    text = README.read_text(encoding="utf-8")
+    for name, argv in SHOTS.items():
+        assert f"![painref {shlex.join(argv)}](docs/images/{name})" in text
