@@ -195,6 +195,9 @@ def main() -> None:
                 [*PAINREF, "compare", "kyphoplasty", "vertebroplasty"],
                 11,
             ),
+            Case("painref search bone cement", [*PAINREF, "search", "bone", "cement"], 11),
+            Case("painref search bone cemnt (no hit)", [*PAINREF, "search", "bone", "cemnt"]),
+            Case("painref conditions (all of them)", [*PAINREF, "conditions"]),
             *completion_cases(),
             Case("naive: show kyphoplasty", [*NAIVE, "kyphoplasty"]),
         ]
@@ -226,6 +229,16 @@ def main() -> None:
                 [*PAINREF, *on, "show", "rfa"],
                 20,
                 exit_code=1,
+            ),
+            Case(
+                f"search drooping eyelid ({options.size:,})",
+                [
+                    *PAINREF,
+                    *on,
+                    "search",
+                    "drooping",
+                    "eyelid",
+                ],
             ),
         ]
         base, results = measure(scale, options.runs, env)

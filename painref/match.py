@@ -71,6 +71,8 @@ _BRITISH = (
     ("oestr", "estr"),
 )
 _WORD_SYNONYMS = {"disk": "disc", "disks": "discs"}
+# Every change of letters inside a word that normalising makes.
+SPELLINGS = (*_BRITISH, ("disk", "disc"), ("'", ""), ("\u2019", ""))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 

@@ -10,6 +10,7 @@ every word of the query is somewhere in it. Hits rank by where the words are
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import NamedTuple
 
 from painref.catalog import MAX_QUERY_CHARS, Catalog
 from painref.errors import UsageProblem
-from painref.match import STOPWORDS, normalise
+from painref.match import SPELLINGS, STOPWORDS, normalise
 from painref.model import Procedure
 from painref.render.fields import FIELDS, field_lines
 
@@ -94,16 +95,28 @@ def search(catalog: Catalog, query: str) -> list[Hit]:
     candidates = []
     for procedure in catalog.procedures.values():
         segments = list(_segments(catalog, procedure))
-        if _may_hold(segments, terms):
-            candidates.append((procedure, [_words(segment) for segment in segments], segments))
-    # A whole word means itself: "fast" is no prefix of "faster".
-    seen = {word for _, words, _ in candidates for each in words for _, _, word in each}
-    whole = {term for term in terms if term in seen}
+        holding = _may_hold(segments, terms)
+        if holding:
+            words = [_words(segment) for segment in segments]
+            candidates.append((procedure, segments, words, holding))
+    # A whole word of the catalog means itself: "fast" is no prefix of "faster".
+    whole = {
+        term
+        for term in terms
+        if any(
+            word == term
+            for _, _, words, holding in candidates
+            if term in holding
+            for each in words
+            for _, _, word in each
+        )
+    }
     hits = []
-    for procedure, words, segments in candidates:
-        hit = _score(procedure, segments, words, terms, whole)
-        if hit is not None:
-            hits.append(hit)
+    for procedure, segments, words, holding in candidates:
+        if len(holding) == len(terms):
+            hit = _score(procedure, segments, words, terms, whole)
+            if hit is not None:
+                hits.append(hit)
     return sorted(hits, key=lambda h: (-h.score, h.procedure.name.casefold(), h.procedure.id))
 
 
@@ -112,13 +125,14 @@ def suggestions(catalog: Catalog, query: str) -> list[str]:
     from rapidfuzz import fuzz, process
 
     terms = query_terms(query)
-    vocabulary: set[str] = set()
+    words: set[str] = set()
     for procedure in catalog.procedures.values():
         for segment in _segments(catalog, procedure):
-            vocabulary.update(normalise(segment.text).split())
+            words.update(_WORD.findall(segment.text))
+    vocabulary = {_normal_of(word) for word in words} - {""}
     found: list[str] = []
     for term in terms:
-        if any(_matches(term, stem(word)) for word in vocabulary):
+        if any(_matches(term, _stem_of(word)) for word in vocabulary):
             continue
         for word, _, _ in process.extract(
             term, sorted(vocabulary), scorer=fuzz.ratio, limit=3, score_cutoff=75
@@ -140,16 +154,21 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
             yield _Segment(name, line.text)
 
 
-def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+def _may_hold(segments: Sequence[_Segment], terms: Sequence[str]) -> set[str]:
+    """The terms whose letters appear: a quick test that can only err towards yes.
 
-
-def _may_hold(segments: Sequence[_Segment], terms: Sequence[str]) -> bool:
-    """A quick test that can only err towards yes: each term's letters appear."""
-    haystack = _fold(" ".join(segment.text for segment in segments))
-    haystack += " " + normalise(haystack)
-    return all((term[:-1] if term.endswith("y") else term) in haystack for term in terms)
+    Stems are beginnings of normalised words, so the text needs only the parts
+    of normalising that change letters inside a word: folding case and accents,
+    and the British and synonym spellings."""
+    haystack = " ".join(segment.text for segment in segments).casefold()
+    if not haystack.isascii():
+        haystack = unicodedata.normalize("NFKD", haystack)
+        haystack = "".join(ch for ch in haystack if not unicodedata.combining(ch))
+    respelled = haystack
+    for british, american in SPELLINGS:
+        respelled = respelled.replace(british, american)
+    haystack += " " + respelled
+    return {term for term in terms if (term[:-1] if term.endswith("y") else term) in haystack}
 
 
 def _matches(term: str, word: str, whole: AbstractSet[str] = frozenset()) -> bool:
@@ -161,9 +180,22 @@ def _matches(term: str, word: str, whole: AbstractSet[str] = frozenset()) -> boo
 def _words(segment: _Segment) -> list[tuple[int, int, str]]:
     """Each word of a segment: where it is, and its stem."""
     return [
-        (found.start(), found.end(), stem(normalise(found.group()).replace(" ", "")))
+        (found.start(), found.end(), _stem_of(found.group()))
         for found in _WORD.finditer(segment.text)
     ]
+
+
+# Words repeat a lot: each distinct one is normalised and stemmed once.
+
+
+@functools.lru_cache(maxsize=65536)
+def _normal_of(word: str) -> str:
+    return normalise(word).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_of(word: str) -> str:
+    return stem(_normal_of(word))
 
 
 def _score(

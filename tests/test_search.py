@@ -42,10 +42,32 @@ def test_word_forms_match_each_other() -> None:
     assert _ids(catalog, "eyelids") == ["b"]
 
 
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Local anaesthetic numbs the skin.", "anesthetic"),
+        ("Local anesthetic numbs the skin.", "anaesthetic"),
+        ("A slipped disk.", "disc"),
+        ("A slipped disc.", "disks"),
+        ("Horner\u2019s syndrome may follow.", "horners"),
+        ("Une péridurale.", "peridurale"),
+        ("Many therapies exist.", "therapy"),
+        ("Stopped early.", "stopping"),
+    ],
+)
+def test_spelling_variants_find_each_other(text: str, query: str) -> None:
+    assert _ids(_catalog(a=text), query) == ["a"]
+
+
 def test_a_whole_word_is_not_a_prefix_of_other_words() -> None:
     catalog = _catalog(a="You fast beforehand.", b="Recovery is faster.")
     assert _ids(catalog, "fast") == ["a"]
     assert _ids(catalog, "faste") == ["b"]  # not a word here: the start of one
+
+
+def test_a_word_is_whole_if_any_procedure_has_it_not_only_the_hits() -> None:
+    catalog = _catalog(a="You fast beforehand.", b="A faster heart rate.")
+    assert _ids(catalog, "fast heart") == []  # "fast" is a word here, so not "faster"
 
 
 def test_every_word_must_appear() -> None:
