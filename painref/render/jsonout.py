@@ -8,7 +8,7 @@ from typing import Any
 
 from painref.catalog import Catalog, ConditionUse, SourceUse
 from painref.errors import PainrefError, Problem
-from painref.model import Fact, Procedure
+from painref.model import Fact, Procedure, Source
 from painref.safetext import UNSAFE
 
 
@@ -49,10 +49,7 @@ def procedure_object(catalog: Catalog, procedure: Procedure) -> dict[str, Any]:
             {"id": link.id, "name": catalog.procedures[link.id].name, "relation": link.relation}
             for link in procedure.related
         ],
-        "sources": [
-            {"id": s.id, "title": s.title, "url": s.url, "file": s.file}
-            for s in catalog.sources_of(procedure)
-        ],
+        "sources": [_source_ref(s) for s in catalog.sources_of(procedure)],
         "citations": {path: list(ids) for path, ids in procedure.citations().items()},
     }
 
@@ -64,11 +61,12 @@ def condition_object(catalog: Catalog, use: ConditionUse) -> dict[str, Any]:
         "name": condition.name,
         "aliases": list(condition.aliases),
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
-        "sources": [
-            {"id": s.id, "title": s.title, "url": s.url, "file": s.file}
-            for s in (catalog.sources[i] for i in dict.fromkeys(condition.sources))
-        ],
+        "sources": [_source_ref(catalog.sources[i]) for i in dict.fromkeys(condition.sources)],
     }
+
+
+def _source_ref(source: Source) -> dict[str, Any]:
+    return {"id": source.id, "title": source.title, "url": source.url, "file": source.file}
 
 
 def source_object(use: SourceUse) -> dict[str, Any]:

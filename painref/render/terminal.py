@@ -63,6 +63,13 @@ def _where(source: Source) -> Text:
     return Text(f"    source document {source.file}", style="dim")
 
 
+def _named(name: str, record_id: str) -> Text:
+    """A record's name in bold and its id dimmed, as lists show them."""
+    text = Text(name, style="bold")
+    text.append(f"  {record_id}", style="dim")
+    return text
+
+
 def _note() -> Text:
     return Text(vocab.EDUCATIONAL_NOTE, style=MISSING_STYLE)
 
@@ -150,8 +157,7 @@ def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
     grid.add_column(ratio=1)
     for item in found:
         procedure = item.procedure
-        heading = Text(procedure.name, style="bold")
-        heading.append(f"  {procedure.id}", style="dim")
+        heading = _named(procedure.name, procedure.id)
         treats = Text("treats: ", style=LABEL_STYLE)
         treats.append(", ".join(c.name for c in item.matched_conditions) or vocab.NOT_STATED)
         summary = Text(
@@ -184,8 +190,7 @@ def search_view(
         return Group(*parts, Text(), _note())
     parts = []
     for hit in hits:
-        heading = Text(hit.procedure.name, style="bold")
-        heading.append(f"  {hit.procedure.id}", style="dim")
+        heading = _named(hit.procedure.name, hit.procedure.id)
         parts.append(_hanging("•", heading))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=3)
@@ -231,8 +236,7 @@ def conditions_view(uses: Sequence[ConditionUse], styled: bool) -> RenderableTyp
     grid.add_column(ratio=1)
     for use in uses:
         condition = use.condition
-        title = Text(condition.name, style="bold")
-        title.append(f"  {condition.id}", style="dim")
+        title = _named(condition.name, condition.id)
         grid.add_row(Text("•"), title)
         if condition.aliases:
             also = Text("also called: ", style=LABEL_STYLE)
