@@ -188,11 +188,11 @@ def find(choices: Choices, filters: Filters, output: str) -> None:
 
 
 def search(choices: Choices, query: str, as_json: bool) -> None:
-    from painref.search import query_terms, search, suggestions
+    from painref.search import query_terms, search
 
-    query_terms(query)  # a usage problem is reported before the catalog is read
+    terms = query_terms(query)  # a usage problem is reported before the catalog is read
     catalog = _catalog(choices)
-    hits = search(catalog, query)
+    hits, hints = search(catalog, terms, suggest=not as_json)
     if as_json:
         from painref.render.jsonout import procedure_object
 
@@ -200,7 +200,6 @@ def search(choices: Choices, query: str, as_json: bool) -> None:
         return
     from painref.render.terminal import search_view
 
-    hints = [] if hits else suggestions(catalog, query)
     emit_rich(lambda styled: search_view(hits, query, hints, styled), choices.color, choices.pager)
 
 

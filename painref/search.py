@@ -89,46 +89,50 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-def search(catalog: Catalog, query: str) -> list[Hit]:
-    """Procedures that mention every word of the query, best first, then by name."""
-    terms = query_terms(query)
-    candidates = []
+class Results(NamedTuple):
+    hits: list[Hit]
+    suggestions: list[str]  # close catalog words, when asked for and nothing was found
+
+
+def search(catalog: Catalog, terms: Sequence[str], suggest: bool = False) -> Results:
+    """Procedures that mention every term (see query_terms), best first, then by name;
+    with `suggest`, words of the catalog close to the terms when none is found."""
+    full = []  # procedures that may hold every term
+    partial = []  # procedures that may hold some: they only tell whole words apart
+    texts: list[str] = []  # every segment's text, read once, for suggestions
     for procedure in catalog.procedures.values():
         segments = list(_segments(catalog, procedure))
+        texts.extend(segment.text for segment in segments)
         holding = _may_hold(segments, terms)
-        if holding:
-            words = [_words(segment) for segment in segments]
-            candidates.append((procedure, segments, words, holding))
-    # A whole word of the catalog means itself: "fast" is no prefix of "faster".
-    whole = {
-        term
-        for term in terms
-        if any(
-            word == term
-            for _, _, words, holding in candidates
-            if term in holding
-            for each in words
-            for _, _, word in each
-        )
-    }
-    hits = []
-    for procedure, segments, words, holding in candidates:
         if len(holding) == len(terms):
-            hit = _score(procedure, segments, words, terms, whole)
-            if hit is not None:
-                hits.append(hit)
-    return sorted(hits, key=lambda h: (-h.score, h.procedure.name.casefold(), h.procedure.id))
+            full.append((procedure, segments, [_words(segment) for segment in segments]))
+        elif holding:
+            partial.append((segments, holding))
+    # A whole word of the catalog means itself: "fast" is no prefix of "faster".
+    whole = {term for term in terms if any(_has_word(words, term) for _, _, words in full)}
+    for term in set(terms) - whole:
+        if any(
+            _has_word([_words(segment) for segment in segments], term)
+            for segments, holding in partial
+            if term in holding
+        ):
+            whole.add(term)
+    hits = []
+    for procedure, segments, words in full:
+        hit = _score(procedure, segments, words, terms, whole)
+        if hit is not None:
+            hits.append(hit)
+    hits.sort(key=lambda h: (-h.score, h.procedure.name.casefold(), h.procedure.id))
+    return Results(hits, _suggestions(texts, terms) if suggest and not hits else [])
 
 
-def suggestions(catalog: Catalog, query: str) -> list[str]:
-    """Words of the catalog close to the query words that nothing mentions."""
+def _suggestions(texts: Sequence[str], terms: Sequence[str]) -> list[str]:
+    """Words of these texts close to the terms that none of them has."""
     from rapidfuzz import fuzz, process
 
-    terms = query_terms(query)
     words: set[str] = set()
-    for procedure in catalog.procedures.values():
-        for segment in _segments(catalog, procedure):
-            words.update(_WORD.findall(segment.text))
+    for text in texts:
+        words.update(_WORD.findall(text))
     vocabulary = {_normal_of(word) for word in words} - {""}
     found: list[str] = []
     for term in terms:
@@ -177,6 +181,10 @@ def _matches(term: str, word: str, whole: AbstractSet[str] = frozenset()) -> boo
     return term not in whole and len(term) >= PREFIX_MIN and word.startswith(term)
 
 
+def _has_word(words_of: Sequence[list[tuple[int, int, str]]], term: str) -> bool:
+    return any(word == term for words in words_of for _, _, word in words)
+
+
 def _words(segment: _Segment) -> list[tuple[int, int, str]]:
     """Each word of a segment: where it is, and its stem."""
     return [
@@ -208,18 +216,19 @@ def _score(
     found: set[str] = set()
     scored: list[tuple[int, int, Excerpt]] = []
     for order, (segment, words) in enumerate(zip(segments, words_of, strict=True)):
-        here = {term for term in terms if any(_matches(term, w, whole) for _, _, w in words)}
+        # The terms each word matches, worked out once per word.
+        matched = [{term for term in terms if _matches(term, word, whole)} for _, _, word in words]
+        here = set().union(*matched)
         if not here:
             continue
         found |= here
         points = WEIGHTS.get(segment.field, 1) * len(here)
-        stems = [word for _, _, word in words]
-        if len(terms) > 1 and _side_by_side(stems, terms, whole):
+        if len(terms) > 1 and _side_by_side(matched, terms):
             points *= PHRASE_BONUS
         spans = tuple(
             (start, end)
-            for start, end, word in words
-            if any(_matches(term, word, whole) for term in terms)
+            for (start, end, _), terms_here in zip(words, matched, strict=True)
+            if terms_here
         )
         scored.append((points, order, _excerpt(segment, spans)))
     if found != set(terms):
@@ -232,15 +241,13 @@ def _score(
     return Hit(procedure, sum(points for points, _, _ in scored), excerpts)
 
 
-def _side_by_side(words: Sequence[str], terms: Sequence[str], whole: AbstractSet[str]) -> bool:
-    """The terms appear next to each other in the query's order."""
+def _side_by_side(matched: Sequence[AbstractSet[str]], terms: Sequence[str]) -> bool:
+    """The terms appear next to each other in the query's order (`matched` holds
+    the terms each word of a segment matches)."""
     width = len(terms)
     return any(
-        all(
-            _matches(term, word, whole)
-            for term, word in zip(terms, words[i : i + width], strict=True)
-        )
-        for i in range(len(words) - width + 1)
+        all(term in matched[i + k] for k, term in enumerate(terms))
+        for i in range(len(matched) - width + 1)
     )
 
 

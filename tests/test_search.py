@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from painref.catalog import Catalog, open_catalog
 from painref.match import STOPWORDS, normalise
 from painref.model import Fact, Procedure
-from painref.search import EXCERPT_CHARS, search, stem
+from painref.search import EXCERPT_CHARS, query_terms, search, stem
 from tests.conftest import Invoke
 from tests.test_cli import check_procedure_object
 
@@ -29,7 +29,7 @@ def _catalog(**texts: str) -> Catalog:
 
 
 def _ids(catalog: Catalog, query: str) -> list[str]:
-    return [hit.procedure.id for hit in search(catalog, query)]
+    return [hit.procedure.id for hit in search(catalog, query_terms(query)).hits]
 
 
 # Matching ------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def test_stem_drops_endings_but_keeps_short_words() -> None:
 
 def test_the_excerpt_is_short_and_highlights_only_matches() -> None:
     long_text = "word " * 40 + "the bone cement sets hard " + "word " * 40
-    (hit,) = search(_catalog(a=long_text), "cement")
+    (hit,) = search(_catalog(a=long_text), ["cement"]).hits
     (excerpt,) = hit.excerpts
     assert excerpt.text.startswith("…") and excerpt.text.endswith("…")
     assert len(excerpt.text) <= EXCERPT_CHARS + 2
@@ -126,7 +126,7 @@ WORDS_SHOWN = sorted(
 @given(st.sampled_from(WORDS_SHOWN))
 def test_any_word_of_a_procedure_finds_it(pair: tuple[str, str]) -> None:
     pid, word = pair
-    hits = search(REAL, word)
+    hits = search(REAL, query_terms(word)).hits
     assert pid in [hit.procedure.id for hit in hits]
     for hit in hits:
         assert hit.excerpts, hit.procedure.id
