@@ -104,6 +104,11 @@ def field_lines(catalog: Catalog, procedure: Procedure, name: str) -> list[Line]
     raise KeyError(name)
 
 
+# How compare marks a row where the procedures say different things.
+DIFFERS = "≠"
+DIFFERS_LEGEND = f"{DIFFERS} marks the rows where they differ."
+
+
 def differ(lines_of_each: Sequence[Sequence[Line]]) -> bool:
     """Whether procedures' lines for one field say different things (sources aside)."""
     return len({tuple(line.text for line in lines) for lines in lines_of_each}) > 1

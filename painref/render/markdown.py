@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from painref import vocab
 from painref.catalog import Catalog, Found
 from painref.model import Procedure, Source
-from painref.render.fields import FIELDS, Citations, Line, differ, field_lines
+from painref.render.fields import (
+    DIFFERS,
+    DIFFERS_LEGEND,
+    FIELDS,
+    Citations,
+    Line,
+    differ,
+    field_lines,
+)
 from painref.safetext import UNSAFE, neutralise
-
-DIFFERS = "≠"
 
 # Markdown punctuation that is backslash-escaped wherever it appears, and the
 # characters that become HTML entities instead; one pass, so nothing is escaped twice.
@@ -87,7 +93,7 @@ def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Seq
     blocks = [
         "# Compare: " + ", ".join(_inline(p.name) for p in procedures),
         "\n".join(rows),
-        f"{DIFFERS} marks the rows where they differ.",
+        DIFFERS_LEGEND,
     ]
     return _document([*blocks, *_sources(catalog, citations)])
 

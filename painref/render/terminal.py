@@ -14,7 +14,15 @@ from rich.text import Text
 from painref import vocab
 from painref.catalog import Catalog, ConditionUse, Found, SourceUse
 from painref.model import Procedure, Source
-from painref.render.fields import FIELDS, Citations, Line, differ, field_lines
+from painref.render.fields import (
+    DIFFERS,
+    DIFFERS_LEGEND,
+    FIELDS,
+    Citations,
+    Line,
+    differ,
+    field_lines,
+)
 from painref.search import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
@@ -136,14 +144,13 @@ def compare_table(
     for name in fields:
         lines = [field_lines(catalog, p, name) for p in procedures]
         label = Text()
-        label.append(DIFFERS_MARK if differ(lines) else "  ", style=DIFFERS_STYLE)
+        label.append(f"{DIFFERS} " if differ(lines) else "  ", style=DIFFERS_STYLE)
         label.append(_short_label(FIELDS[name]))
         table.add_row(label, *(_lines_text(each, citations) for each in lines))
-    legend = Text(f"{DIFFERS_MARK}marks the rows where they differ.", style=MARK_STYLE)
+    legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
     return Group(table, legend, Text(), _sources(catalog, citations), Text(), _note())
 
 
-DIFFERS_MARK = "≠ "
 DIFFERS_STYLE = "bold yellow"
 
 
