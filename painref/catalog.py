@@ -98,10 +98,9 @@ def read_layer(path: Path, origin: str = "") -> Layer:
         raise CatalogError(
             [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
         ) from None
-    from painref.validate import check_layer
-    from painref.yamlread import read_text
+    from painref.validate import check_text
 
-    return check_layer(read_text(text, name))
+    return check_text(text, name)
 
 
 def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[Overlay]:
@@ -162,6 +161,21 @@ def merge(layers: Sequence[Layer]) -> Catalog:
     for layer in layers:
         for kind, record_id in layer.broken:
             known[kind[:-1]].add(record_id)
+    _check_links(procedures, owner_layer, known)
+    problems = [problem for layer in layers for problem in layer.doc.problems]
+    if problems:
+        stopped = tuple(layer.doc.file for layer in layers if layer.doc.overflowed)
+        ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
+        raise CatalogError(ordered, stopped)
+    return Catalog(sources, conditions, _with_links_both_ways(procedures))
+
+
+def _check_links(
+    procedures: Mapping[str, Procedure],
+    owner_layer: Mapping[tuple[str, str], Layer],
+    known: Mapping[str, set[str]],
+) -> None:
+    """Every reference resolves, and a link between two procedures is stored once."""
     for (kind, record_id), layer in owner_layer.items():
         for ref in layer.refs.get((kind, record_id), []):
             if ref.target not in known[ref.kind]:
@@ -187,10 +201,6 @@ def merge(layers: Sequence[Layer]) -> Catalog:
                     f"(in procedure {procedure.id!r})",
                 )
             stored_pairs.setdefault(pair, procedure.id)
-    problems = [problem for layer in layers for problem in layer.doc.problems]
-    if problems:
-        raise CatalogError(sorted(set(problems), key=lambda p: (p.file, p.line, p.column)))
-    return Catalog(sources, conditions, _with_links_both_ways(procedures))
 
 
 def _close(target: str, choices: Iterable[str]) -> str:

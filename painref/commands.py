@@ -25,7 +25,7 @@ from painref.catalog import (
 from painref.errors import CatalogError, PainrefError, UsageProblem
 from painref.index import IndexDamaged, discard
 from painref.output import emit_json, emit_rich, emit_text
-from painref.safetext import neutralise
+from painref.safetext import neutralise, shown_path
 
 
 class Choices(NamedTuple):
@@ -257,7 +257,8 @@ def validate(choices: Choices, layers: Sequence[Overlay], as_json: bool) -> int:
         else:
             sys.stdout.write("".join(f"{neutralise(str(p))}\n" for p in error.problems))
             count = len(error.problems)
-            sys.stderr.write(f"painref: {count} problem{'s' if count != 1 else ''} found\n")
+            notes = "".join(f"{note}\n" for note in error.notes)
+            sys.stderr.write(f"{notes}painref: {count} problem{'s' if count != 1 else ''} found\n")
         return error.exit_code
     counts = {
         "procedures": len(catalog.procedures),
@@ -271,7 +272,7 @@ def validate(choices: Choices, layers: Sequence[Overlay], as_json: bool) -> int:
     else:
         summary = ", ".join(f"{number} {kind}" for kind, number in counts.items())
         sys.stdout.write(f"ok: {summary} in {len(files)} file{'s' if len(files) != 1 else ''}\n")
-        sys.stdout.write("".join(f"  {neutralise(file)}\n" for file in files))
+        sys.stdout.write("".join(f"  {shown_path(file)}\n" for file in files))
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from painref.safetext import shown_path
+
 
 class Candidate(NamedTuple):
     id: str
@@ -47,13 +49,24 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
+        return f"{shown_path(self.file)}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
 class CatalogError(PainrefError):
     exit_code = 3
     code = "catalog"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], stopped_in: tuple[str, ...] = ()) -> None:
+        """`stopped_in`: files with more problems than painref reports, where it stopped reading."""
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        self.stopped_in = stopped_in
+        super().__init__("\n".join([*(str(problem) for problem in self.problems), *self.notes]))
+
+    @property
+    def notes(self) -> list[str]:
+        """What the problem lines leave out: the files where painref stopped looking."""
+        return [
+            f"painref: {shown_path(file)} has more problems; reading stopped after the "
+            f"first {sum(p.file == file for p in self.problems)}"
+            for file in self.stopped_in
+        ]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from painref import vocab
 from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
 from painref.safetext import UNSAFE, describe
-from painref.yamlread import REJECTED, Document, OddScalar, PathKey
+from painref.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ CODES: dict[str, str] = {
     "PR005": "nesting too deep",
     "PR006": "mapping key is not text",
     "PR007": "duplicate key",
-    "PR008": "file too large or not UTF-8",
+    "PR008": "file too large, not UTF-8, or holding a character YAML refuses",
     "PR009": "file cannot be read",
     "PR010": "wrong type",
     "PR011": "unknown field",
@@ -108,10 +108,39 @@ PROCEDURE_FIELDS = (
 )
 
 
-def check_layer(doc: Document) -> Layer:
-    layer = Layer(doc)
+RECORD_KINDS = ("sources", "conditions", "procedures")
+
+
+def check_text(text: str, file: str) -> Layer:
+    """Read and check one catalog file. Records are checked as the parser reaches
+    them, so a file with too many problems is not read to its end."""
+    stream = _RecordStream()
+    doc = read_text(text, file, on_item=stream.check)
+    layer = stream.layer
+    return check_layer(doc, layer if layer is not None and layer.doc is doc else None)
+
+
+class _RecordStream:
+    """Checks each record as it is read, into a layer of the document being read."""
+
+    def __init__(self) -> None:
+        self.layer: Layer | None = None
+
+    def check(self, doc: Document, path: PathKey, raw: Any) -> None:
+        kind, index = path
+        if kind not in RECORD_KINDS:
+            return
+        if self.layer is None or self.layer.doc is not doc:
+            self.layer = Layer(doc)
+        _check_record(self.layer, str(kind), int(index), raw)
+
+
+def check_layer(doc: Document, streamed: Layer | None = None) -> Layer:
+    """The layer's records (`streamed`: already checked as they were read);
+    checking stops once the file has too many problems."""
     if doc.data is None:
-        return layer
+        return Layer(doc)
+    layer = streamed or Layer(doc)
     top = _Checker(layer, "catalog").mapping(doc.data, (), TOP_FIELDS, required=("version",))
     if top is None:
         return layer
@@ -123,42 +152,45 @@ def check_layer(doc: Document) -> Layer:
             "PR022",
             f"catalog version {_show(version)} is not supported (supported: {supported})",
         )
-    for kind, parse in (
-        ("sources", _parse_source),
-        ("conditions", _parse_condition),
-        ("procedures", _parse_procedure),
-    ):
+    for kind in RECORD_KINDS:
         records = top.get(kind)
         if records is None:
             continue
         if not isinstance(records, list):
             doc.problem((kind,), "PR010", f"'{kind}' must be a list")
             continue
-        store: dict[str, Any] = getattr(layer, kind)
-        for index, raw in enumerate(records):
-            path: PathKey = (kind, index)
-            record_id = _record_id(raw)
-            checker = _Checker(
-                layer,
-                f"{kind[:-1]} {record_id!r}" if record_id else f"{kind[:-1]} #{index + 1}",
-                kind,
-                record_id,
-            )
-            record = parse(checker, raw, path)
-            if record is None:
-                if record_id:
-                    layer.broken.add((kind, record_id))
-                continue
-            if record.id in store:
-                doc.problem(
-                    (*path, "id"),
-                    "PR014",
-                    f"duplicate {kind[:-1]} id {record.id!r} (in {kind[:-1]} #{index + 1})",
-                )
-                continue
-            store[record.id] = record
-            layer.paths[(kind, record.id)] = path
+        if streamed is None:
+            for index, raw in enumerate(records):
+                if doc.overflowed:
+                    break
+                _check_record(layer, kind, index, raw)
     return layer
+
+
+def _check_record(layer: Layer, kind: str, index: int, raw: Any) -> None:
+    path: PathKey = (kind, index)
+    record_id = _record_id(raw)
+    checker = _Checker(
+        layer,
+        f"{kind[:-1]} {record_id!r}" if record_id else f"{kind[:-1]} #{index + 1}",
+        kind,
+        record_id,
+    )
+    record = _PARSERS[kind](checker, raw, path)
+    if record is None:
+        if record_id:
+            layer.broken.add((kind, record_id))
+        return
+    store: dict[str, Any] = getattr(layer, kind)
+    if record.id in store:
+        layer.doc.problem(
+            (*path, "id"),
+            "PR014",
+            f"duplicate {kind[:-1]} id {record.id!r} (in {kind[:-1]} #{index + 1})",
+        )
+        return
+    store[record.id] = record
+    layer.paths[(kind, record.id)] = path
 
 
 def _record_id(raw: Any) -> str | None:
@@ -471,3 +503,10 @@ def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None
         if link.id == procedure.id:
             c.problem((*at("related"), index), "PR021", "a procedure cannot be related to itself")
     return procedure
+
+
+_PARSERS: dict[str, Callable[[_Checker, Any, PathKey], Any]] = {
+    "sources": _parse_source,
+    "conditions": _parse_condition,
+    "procedures": _parse_procedure,
+}

@@ -8,20 +8,28 @@ validator can ask for quotes instead of storing a surprise.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from painref.errors import Problem
+from painref.safetext import describe
 
 try:  # libyaml is much faster; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
+# The pure-Python parser has no nesting limit of its own, so painref's guard
+# always answers first there; see _hidden_too_deep.
+PURE_LOADER = yaml.SafeLoader
+
 PathKey = tuple[str | int, ...]
+OnItem = Callable[["Document", PathKey, Any], None]
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -41,6 +49,13 @@ _CORE_TAGS = {
 }
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 MAX_DEPTH = 32
+# Characters YAML does not allow anywhere in a stream (its "printable" set inverted).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Every new level of nesting starts at one of these characters.
+_OPENERS = "[{-?:"
+# Document problems kept before reading stops: enough to fix a file in one go,
+# few enough that a file with a million mistakes is answered in a blink.
+MAX_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -69,55 +84,170 @@ class Document:
     _problems: list[Problem] = field(default_factory=list)
     _pending: list[tuple[PathKey, str, str]] = field(default_factory=list)
     _marks: dict[PathKey, tuple[int, int]] | None = None
+    overflowed: bool = False
 
     def where(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest parent."""
         if self._marks is None:
             self._marks = {}
-            # A second pass only for positions: its problems were reported by the first.
-            _Composer(Document(self.file), self._marks).run(self.text)
+            _Composer(Document(self.file), self._marks, {path}).locate(self.text)
         while path not in self._marks and path:
             path = path[:-1]
         return self._marks.get(path, (1, 1))
 
     def problem(self, path: PathKey, code: str, message: str) -> None:
-        self._pending.append((path, code, message))
+        if self._room():
+            self._pending.append((path, code, message))
 
     def problem_at(self, line: int, column: int, code: str, message: str) -> None:
-        self._problems.append(Problem(self.file, line, column, code, message))
+        if self._room():
+            self._problems.append(Problem(self.file, line, column, code, message))
+
+    def _room(self) -> bool:
+        """Whether another problem is kept; past MAX_PROBLEMS the file is `overflowed`,
+        and reading and checking it stop."""
+        if len(self._problems) + len(self._pending) < MAX_PROBLEMS:
+            return True
+        self.overflowed = True
+        return False
 
     @property
     def problems(self) -> list[Problem]:
-        for path, code, message in self._pending:
-            self.problem_at(*self.where(path), code, message)
-        self._pending.clear()
+        if self._pending:
+            wanted = {path for path, _, _ in self._pending}
+            if self._marks is None:
+                self._marks = {}
+                # A second pass only for positions: its problems were reported by the first.
+                _Composer(Document(self.file), self._marks, wanted).locate(self.text)
+            for path, code, message in self._pending:
+                self._problems.append(Problem(self.file, *self.where(path), code, message))
+            self._pending.clear()
         return self._problems
 
 
-def read_text(text: str, file: str) -> Document:
+def read_text(
+    text: str, file: str, loader: type[Any] | None = None, on_item: OnItem | None = None
+) -> Document:
+    """The file's data, or its problems. Every message is painref's own, whichever
+    PyYAML or libyaml does the parsing (``loader`` picks one, for tests).
+    ``on_item`` sees each item of a top-level list as soon as it is read; reading
+    stops once the document has more than MAX_PROBLEMS problems."""
     doc = Document(file, text)
-    try:
-        data = _Composer(doc).run(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "cannot be parsed"
-        doc._problems, doc._pending = [], []
-        doc.problem_at(line, column, "PR001", f"YAML syntax error: {reason}")
+    unreadable = _NOT_YAML.search(text)
+    if unreadable:
+        # YAML refuses these anywhere; say where, before any parser words it its own way.
+        char = unreadable.group()
+        doc.problem_at(
+            *_position(text, unreadable.start()),
+            "PR008",
+            f"the file contains the control character {describe(char)}, "
+            "which YAML does not allow; remove it",
+        )
         return doc
+    loader = loader or SafeLoader
+    composer = _Composer(doc, on_item=on_item)
+    try:
+        data = composer.run(text, loader)
     except yaml.YAMLError as exc:
         doc._problems, doc._pending = [], []
-        doc.problem_at(1, 1, "PR001", f"YAML syntax error: {exc}")
+        if loader is not PURE_LOADER and _hidden_too_deep(text, composer, exc):
+            return read_text(text, file, PURE_LOADER)
+        reason = _reason(text, exc)
+        doc.problem_at(*_error_position(text, exc), "PR001", f"YAML syntax error: {reason}")
         return doc
     except _TooDeep as exc:
         line, column = exc.args
+        doc._problems, doc._pending = [], []
         doc.problem_at(line, column, "PR005", f"nesting deeper than {MAX_DEPTH} levels")
         return doc
-    if data is _NOTHING:
-        doc.problem_at(1, 1, "PR002", "the file is empty")
+    except _Overflowed:
+        return doc
+    if data is _NOTHING or data is None:
+        doc.problem_at(1, 1, "PR002", "the file is empty" if data is _NOTHING else _NO_CATALOG)
         return doc
     doc.data = data
     return doc
+
+
+_NO_CATALOG = "the file holds an empty YAML document, not a catalog"
+
+
+def _hidden_too_deep(text: str, composer: _Composer, exc: yaml.YAMLError) -> bool:
+    """Could the parser have stopped at a limit of its own before painref's guard saw
+    a value nested too deep? libyaml (0.2.5 and later) refuses 1,000 levels, and
+    reads far ahead inside [ ] and { }, so its error can come first. Nesting needs
+    one opening character per level, so only a stretch after the last value
+    painref saw with enough of them could hide one; then the pure-Python parser,
+    which has no such limit, reads the file again to find it."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    end = mark.index + 1 if mark is not None else len(text)
+    stretch = text[composer.seen : end]
+    return len(composer.stack) + sum(stretch.count(c) for c in _OPENERS) > MAX_DEPTH
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column of a character, counting lines as the file's newlines do."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _error_position(text: str, exc: yaml.YAMLError) -> tuple[int, int]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return (1, 1)
+    if mark.index >= len(text):
+        # The end of the file: parsers disagree on its line, so count it here.
+        return _position(text, len(text))
+    return (mark.line + 1, mark.column + 1)
+
+
+# painref's words for a syntax error, by what the parser was reading; the
+# parsers' own wording differs between PyYAML's two parsers and their versions.
+_REASONS = (
+    ("flow sequence", "a [ ] list is not closed properly: expected ',' or ']'"),
+    ("flow mapping", "a { } mapping is not closed properly: expected ',' or '}'"),
+    ("block mapping", "this does not line up with the keys above it; check the indenting"),
+    ("block collection", "this does not line up with the '- ' items above it; check the indenting"),
+    ("simple key", "expected ':' after a key"),
+    ("escape", "unknown escape in double-quoted text; write a backslash as \\\\"),
+    ("quoted scalar", "quoted text is not closed"),
+    ("mapping values", "':' is not allowed here; put text that contains ': ' in quotes"),
+    ("block sequence entries", "a '- ' item is not allowed here; check the indentation"),
+    ("mapping keys", "a '? ' key is not allowed here; check the indentation"),
+    (
+        "cannot start any token",
+        "a character that cannot start a value; use spaces, not tabs, "
+        "to indent, and put text starting with @ or ` in quotes",
+    ),
+    ("block scalar", "a | or > block of text cannot be read; check its indentation"),
+    ("plain scalar", "this text cannot be read as it is; put it in quotes"),
+    ("anchor", "an anchor (&) needs a name"),
+    ("alias", "an alias (*) needs a name"),
+    ("directive", "a % directive cannot be read"),
+    ("tag", "a tag (!) cannot be read"),
+    ("single document", "a catalog is one YAML document, but another one starts here"),
+)
+
+
+def _reason(text: str, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return "a tab cannot indent YAML; use spaces"
+    said = " ".join(
+        str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
+    ).lower()
+    for clue, reason in _REASONS:
+        if clue in said:
+            return reason
+    return "the YAML cannot be read here"
+
+
+class _Overflowed(Exception):
+    """The file has more than MAX_PROBLEMS problems: reading stops."""
+
+
+class _AllFound(Exception):
+    """Every position asked for is known: the second pass stops reading."""
 
 
 class _TooDeep(Exception):
@@ -152,17 +282,35 @@ class _Composer:
     depth of nesting can exhaust the C stack, and refuses what a catalog may not
     use as it goes. With ``marks`` it records where every value starts."""
 
-    def __init__(self, doc: Document, marks: dict[PathKey, tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        marks: dict[PathKey, tuple[int, int]] | None = None,
+        wanted: set[PathKey] | None = None,
+        on_item: OnItem | None = None,
+    ) -> None:
         self.doc = doc
+        self.on_item = on_item
         self.marks = marks
+        # With marks: the paths whose places are asked for; reading stops once all are found.
+        self.wanted = set(wanted or ())
         self.stack: list[_Open] = []
         self.result: Any = _NOTHING
         self.skip = 0
         self.plain: dict[str, str] = {}
+        self.seen = 0  # where the last event the parser gave ends
 
-    def run(self, text: str) -> Any:
+    def locate(self, text: str) -> None:
+        """Record where the wanted paths (or their nearest parents) stand."""
+        with contextlib.suppress(yaml.YAMLError, _TooDeep, _AllFound):
+            self.run(text, SafeLoader)
+
+    def run(self, text: str, loader: type[Any]) -> Any:
         documents = 0
-        for event in yaml.parse(text, Loader=SafeLoader):
+        for event in yaml.parse(text, Loader=loader):
+            self.seen = event.end_mark.index if event.end_mark else self.seen
+            if self.doc.overflowed:
+                raise _Overflowed
             if self.skip:
                 if isinstance(event, yaml.CollectionStartEvent):
                     self.skip += 1
@@ -184,6 +332,14 @@ class _Composer:
                     )
         return self.result
 
+    def mark(self, path: PathKey, event: yaml.Event) -> None:
+        assert self.marks is not None
+        self.marks[path] = _where(event)
+        if self.wanted:
+            self.wanted.discard(path)
+            if not self.wanted:
+                raise _AllFound
+
     def node(self, event: yaml.NodeEvent) -> None:
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.container, dict):
@@ -196,7 +352,7 @@ class _Composer:
                 return
         path = parent.child() if parent is not None else ()
         if self.marks is not None:
-            self.marks[path] = _where(event)
+            self.mark(path, event)
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             self.doc.problem(path, "PR003", "anchors and aliases are not allowed in a catalog")
             self.reject(event)
@@ -261,6 +417,8 @@ class _Composer:
             return
         parent = self.stack[-1]
         if isinstance(parent.container, list):
+            if self.on_item is not None and len(self.stack) == 2 and not self.stack[0].path:
+                self.on_item(self.doc, parent.child(), value)
             parent.container.append(value)
         else:
             parent.container[parent.key] = value

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from painref import yamlread
 from painref.catalog import merge, read_layer
 from painref.errors import CatalogError
 from painref.validate import CODES
+from painref.yamlread import MAX_PROBLEMS
 from tests.conftest import FIXTURES, MINI, Invoke
 
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
@@ -35,10 +38,87 @@ def problems_of(path: Path) -> str:
     return caught.value.message
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each check runs with both of PyYAML's parsers: painref's answer must not
+    depend on which one a user's PyYAML was built with."""
+    if request.param == "libyaml":
+        if not yaml.__with_libyaml__:
+            pytest.skip("this PyYAML was built without libyaml")
+        monkeypatch.setattr(yamlread, "SafeLoader", yaml.CSafeLoader)
+    else:
+        monkeypatch.setattr(yamlread, "SafeLoader", yaml.SafeLoader)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
-def test_each_bad_fixture_fails_with_its_exact_message(path: Path) -> None:
+def test_each_bad_fixture_fails_with_its_exact_message(path: Path, parser: str) -> None:
     expected = path.with_suffix(".expected").read_text(encoding="utf-8")
     assert problems_of(path) + "\n" == expected.replace("{file}", str(path))
+
+
+# Nesting past libyaml's own limit of 1,000 levels, in each way YAML nests. libyaml
+# reads far ahead inside [ ] and { }, so its error would come first if painref let it.
+DEEP = {
+    "flow lists, 100,000 deep": ("version: " + "[" * 100_000 + "]" * 100_000, (1, 42)),
+    "flow lists with spaces": ("version: " + "[ " * 1001 + "]" * 1001, (1, 74)),
+    "flow mappings": ("version: " + "{a: " * 1001 + "}" * 1001, (1, 138)),
+    "flow lists after a long gap": ("version: " + "[" * 20 + " " * 2000 + "[" * 1001, (1, 2042)),
+    "compact block lists": ("version:\n" + "- " * 1001 + "x\n", (2, 65)),
+    "block mappings": ("\n".join(" " * i + "a:" for i in range(1001)) + " 1\n", (34, 34)),
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_painrefs_nesting_limit_answers_before_any_parsers(
+    name: str, parser: str, tmp_path: Path
+) -> None:
+    text, (line, column) = DEEP[name]
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path) == f"{path}:{line}:{column}: PR005 nesting deeper than 32 levels"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: [1, 2", "1:15: PR001 YAML syntax error: a [ ] list is not closed properly"),
+        ("version: 'one", "1:14: PR001 YAML syntax error: quoted text is not closed"),
+        ("version: 1\n  x: 2\n", "2:4: PR001 YAML syntax error: ':' is not allowed here"),
+        (
+            "version: 1\n\t- x\n",
+            "2:1: PR001 YAML syntax error: a tab cannot indent YAML; use spaces",
+        ),
+        ("version: 1\n---\nversion: 1\n", "2:1: PR001 YAML syntax error: a catalog is one"),
+    ],
+)
+def test_syntax_errors_are_worded_by_painref(
+    text: str, expected: str, parser: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path).startswith(f"{path}:{expected}")
+
+
+def test_reading_stops_after_the_problem_limit(tmp_path: Path, parser: str) -> None:
+    # 150 broken records, then a syntax error that is never reached.
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nprocedures:\n" + "- a\n" * 150 + "- [\n", encoding="utf-8")
+    lines = problems_of(path).splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0] == f"{path}:3:3: PR010 expected a mapping, got 'a' (in procedure #1)"
+    assert lines[-1] == (
+        f"painref: {path} has more problems; reading stopped after the first {MAX_PROBLEMS}"
+    )
+    assert "PR001" not in "".join(lines)
+
+
+def test_a_file_with_exactly_the_limit_says_nothing_more(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nprocedures:\n" + "- a\n" * MAX_PROBLEMS, encoding="utf-8")
+    lines = problems_of(path).splitlines()
+    assert len(lines) == MAX_PROBLEMS
+    assert not any(line.startswith("painref:") for line in lines)
 
 
 def test_every_rule_has_a_failing_fixture() -> None:
