@@ -8,7 +8,6 @@ validator can ask for quotes instead of storing a surprise.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,16 +83,27 @@ class Document:
     _problems: list[Problem] = field(default_factory=list)
     _pending: list[tuple[PathKey, str, str]] = field(default_factory=list)
     _marks: dict[PathKey, tuple[int, int]] | None = None
+    _marks_complete: bool = False
     overflowed: bool = False
 
     def where(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest parent."""
-        if self._marks is None:
-            self._marks = {}
-            _Composer(Document(self.file), self._marks, {path}).locate(self.text)
-        while path not in self._marks and path:
+        marks = self._locate(None)
+        while path not in marks and path:
             path = path[:-1]
-        return self._marks.get(path, (1, 1))
+        return marks.get(path, (1, 1))
+
+    def _locate(self, wanted: set[PathKey] | None) -> dict[PathKey, tuple[int, int]]:
+        """Where values stand: every value, or (cheaper) at least the `wanted` ones.
+        A second pass over the text, only for positions: its problems were
+        reported by the first."""
+        if self._marks is not None and (
+            self._marks_complete or (wanted and wanted <= self._marks.keys())
+        ):
+            return self._marks
+        self._marks = {}
+        self._marks_complete = _Composer(Document(self.file), self._marks, wanted).locate(self.text)
+        return self._marks
 
     def problem(self, path: PathKey, code: str, message: str) -> None:
         if self._room():
@@ -114,11 +124,7 @@ class Document:
     @property
     def problems(self) -> list[Problem]:
         if self._pending:
-            wanted = {path for path, _, _ in self._pending}
-            if self._marks is None:
-                self._marks = {}
-                # A second pass only for positions: its problems were reported by the first.
-                _Composer(Document(self.file), self._marks, wanted).locate(self.text)
+            self._locate({path for path, _, _ in self._pending})
             for path, code, message in self._pending:
                 self._problems.append(Problem(self.file, *self.where(path), code, message))
             self._pending.clear()
@@ -300,10 +306,16 @@ class _Composer:
         self.plain: dict[str, str] = {}
         self.seen = 0  # where the last event the parser gave ends
 
-    def locate(self, text: str) -> None:
-        """Record where the wanted paths (or their nearest parents) stand."""
-        with contextlib.suppress(yaml.YAMLError, _TooDeep, _AllFound):
+    def locate(self, text: str) -> bool:
+        """Record where values stand, stopping once the wanted ones are found;
+        True when every value was recorded."""
+        try:
             self.run(text, SafeLoader)
+        except _AllFound:
+            return False
+        except (yaml.YAMLError, _TooDeep):
+            pass
+        return True
 
     def run(self, text: str, loader: type[Any]) -> Any:
         documents = 0
