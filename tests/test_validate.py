@@ -206,3 +206,13 @@ def test_each_problem_is_recorded_once_before_any_merging() -> None:
         doc = read_text(path.read_text(encoding="utf-8"), str(path))
         check_layer(doc)
         assert len(doc.problems) == len(set(doc.problems)), path.name
+
+
+def test_positions_after_a_partial_pass_are_still_exact() -> None:
+    from painref.yamlread import read_text
+
+    doc = read_text("a: 1\nb: [x, y]\nc:\n  d: z\n", "f.yaml")
+    doc.problem(("a",), "PR010", "first")
+    assert [str(p) for p in doc.problems] == ["f.yaml:1:4: PR010 first"]
+    assert doc.where(("c", "d")) == (4, 6)
+    assert doc.where(("b", 1)) == (2, 8)
