@@ -12,7 +12,7 @@ import pytest
 from painref.catalog import bundled_catalog_path
 from painref.errors import Problem
 from painref.lint import LINT_CODES, lint
-from tests.conftest import FIXTURES, REPO, SEEDS
+from tests.conftest import FIXTURES, REPO, SEEDS, needs_seeds
 
 LINT = FIXTURES / "lint"
 FIXTURE_SEEDS = LINT / "seeds"
@@ -53,11 +53,6 @@ def test_every_problem_names_its_record() -> None:
 def test_a_structurally_broken_catalog_reports_its_pr_problems() -> None:
     bad = FIXTURES / "bad" / "PR011-unknown-field.yaml"
     assert [problem.code for problem in lint(bad, FIXTURE_SEEDS)] == ["PR011"]
-
-
-needs_seeds = pytest.mark.skipif(
-    not SEEDS.is_dir(), reason=f"the source documents are not at {SEEDS}"
-)
 
 
 @needs_seeds
