@@ -1,13 +1,25 @@
 """The compiled index: the merged catalog in one SQLite file, reused while its files are unchanged.
 
 A lookup then reads a few rows instead of parsing and checking every YAML
-file. The index is keyed on each file's path, size, modification time and
-inode together with painref's version, lives in the user's cache directory,
-and is written to a temporary file and renamed into place, so a reader never
-sees half of one and two processes starting at once both end up with a whole
-index. Anything wrong with it (corrupt, stale, unreadable, or no writable
-cache directory) means the catalog is read from its files as if there were no
-index; that is slower, never wrong.
+file. The index is keyed on each file's path, size, modification and change
+times and inode together with painref's version. It lives in a folder of its
+own that painref makes inside the user's cache directory, and is written to a
+temporary file and renamed into place, so a reader never sees half of one and
+two processes starting at once both end up with a whole index.
+
+The index is input, not truth. It is opened only when it is a regular file,
+owned by the user and writable by no one else, in that folder (also the
+user's and writable by no one else), carrying painref's mark in its header.
+Every row carries a digest of its content, checked when the row is read; each
+record is checked (types, vocabularies, control characters) as it is decoded;
+a command that reads every record of a kind also checks their number and a
+digest over all of them. Anything wrong (corrupt, tampered, stale, not
+trusted, not a regular file, or no usable cache directory) means the catalog
+is read from its files as if there were no index, and a fresh index renamed
+over the old one where painref may write; that is slower, never wrong.
+Cleaning up removes only files painref can prove it wrote: its own names, in
+its own folder, owned by the user, with its own mark; a temporary file of a
+build that was killed goes once it is too old to be a build under way.
 """
 
 from __future__ import annotations
@@ -15,24 +27,44 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
+import stat
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from painref import __version__
+from painref import __version__, vocab
 from painref.match import name_keys
 from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+
+try:  # what hashlib wraps, without the cost of importing OpenSSL
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from painref.catalog import Catalog, Overlay
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
-FORMAT = 3  # bump when the tables or the record encoding change
+FOLDER = "painref-index"  # painref's own folder inside the cache directory
+FORMAT = 4  # bump when the tables or the record encoding change
+APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
+STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed
+
+_INDEX_NAME = r"index-[0-9a-f]{16}\.sqlite"
+_TEMPORARY_NAME = r"\.index-[a-z0-9_]{8}\.tmp"  # as tempfile.mkstemp names them
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Characters the validator refuses in catalog text (safetext.UNSAFE), as they can
+# appear in a record's JSON: raw (json.loads refuses raw C0 controls itself), or
+# as an escape, since json.dumps writes no \u, \b, \f or \r escape for safe text.
+_UNSAFE_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ESCAPE = re.compile(r"\\+[ubfr]")  # from the first backslash of a run
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 
 class IndexDamaged(Exception):
@@ -46,20 +78,37 @@ class IndexDamaged(Exception):
 _avoid: set[str] = set()  # index files found damaged in this process
 
 
-def cache_dir() -> Path:
-    """PAINREF_CACHE_DIR, else $XDG_CACHE_HOME/painref, else ~/.cache/painref."""
+def cache_dir() -> Path | None:
+    """PAINREF_CACHE_DIR, else $XDG_CACHE_HOME/painref, else ~/.cache/painref;
+    None when there is no home directory to put it in."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "painref"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "painref"
+    home = _home()
+    return None if home is None else Path(home) / ".cache" / "painref"
+
+
+def _home() -> str | None:
+    """$HOME, else the user's entry in the password database, if it is an absolute path."""
+    home = os.environ.get("HOME")
+    if home is None:
+        try:
+            import pwd
+
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError, OSError):  # e.g. a uid with no passwd entry
+            return None
+    return home if os.path.isabs(home) else None
 
 
 def signature(files: Sequence[Overlay]) -> str | None:
     """What the index is keyed on, or None when a file is not a plain readable file
     (reading it will then report the problem). The index stores it whole, and
-    a short checksum of it names the index file."""
+    a short checksum of it names the index file. The change time catches an
+    edit that keeps size and modification time (`cp -p`, `touch -d`)."""
     parts: list[Any] = [__version__, FORMAT]
     for item in files:
         try:
@@ -67,20 +116,24 @@ def signature(files: Sequence[Overlay]) -> str | None:
             status = path.stat()
         except (OSError, RuntimeError):
             return None
-        if not path.is_file():
+        if not stat.S_ISREG(status.st_mode):
             return None
-        parts.append([str(path), status.st_size, status.st_mtime_ns, status.st_ino])
+        parts.append(
+            [str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        )
     return json.dumps(parts)
 
 
 def open_indexed(files: Sequence[Overlay], read: Callable[[Sequence[Overlay]], Catalog]) -> Catalog:
-    """The catalog from its index if that is current, else read and indexed afresh."""
+    """The catalog from its index if that is current and trusted, else read and indexed afresh."""
     key = signature(files)
-    if key is None:
+    base = cache_dir()
+    if key is None or base is None:
         return read(files)
+    folder = base / FOLDER
     checksum = zlib.crc32(key.encode()) << 32 | zlib.adler32(key.encode())
-    path = cache_dir() / f"index-{checksum:016x}.sqlite"
-    found = _load(path, key)
+    path = folder / f"index-{checksum:016x}.sqlite"
+    found = _load(path, key) if _private(folder) else None
     if found is not None:
         return found
     catalog = read(files)
@@ -96,6 +149,85 @@ def discard(path: str) -> None:
         os.unlink(path)
 
 
+# Trust -----------------------------------------------------------------------
+
+
+def _user() -> int | None:
+    return os.geteuid() if hasattr(os, "geteuid") else None
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` is the user's own folder (not a link) that no one else may write to."""
+    try:
+        status = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and _owned(status)
+
+
+def _owned(status: os.stat_result) -> bool:
+    """Owned by the user and writable by no one else."""
+    user = _user()
+    return (user is None or status.st_uid == user) and not status.st_mode & 0o022
+
+
+def _header(path: Path | str) -> tuple[os.stat_result, bytes] | None:
+    """The file's status and its first 100 bytes, if it is a regular file of the
+    user's that no one else can write; never opens a FIFO, device or link."""
+    try:
+        status = os.lstat(path)
+        if not (stat.S_ISREG(status.st_mode) and _owned(status)):
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        handle = os.open(path, flags)
+        try:
+            opened = os.fstat(handle)
+            if (opened.st_dev, opened.st_ino) != (status.st_dev, status.st_ino):
+                return None
+            return opened, os.pread(handle, 100, 0)
+        finally:
+            os.close(handle)
+    except OSError:
+        return None
+
+
+def _marked(header: bytes) -> bool:
+    """Whether a file header is SQLite's with painref's application id."""
+    return (
+        len(header) == 100
+        and header.startswith(_SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+    )
+
+
+def _whole(status: os.stat_result, header: bytes) -> bool:
+    """Whether the file is as long as its header says, and of this FORMAT."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counted = header[24:28] == header[92:96]  # the page count is valid
+    version = int.from_bytes(header[60:64], "big")
+    return counted and pages * page_size == status.st_size and version == FORMAT
+
+
+def _digest(*parts: str) -> bytes:
+    """A row's digest; NUL never occurs in catalog text, so the joining is unambiguous."""
+    return blake2b("\0".join(parts).encode(), digest_size=16).digest()
+
+
+def _unsafe(data: str) -> bool:
+    """Whether a record's JSON holds an unsafe character; fast for the usual record."""
+    if (not data.isascii() or "\x7f" in data) and _UNSAFE_RAW.search(data):
+        return True
+    # An odd run of backslashes escapes the letter after it.
+    return "\\" in data and any(len(run.group()) % 2 == 0 for run in _ESCAPE.finditer(data))
+
+
+def _list_digest(values: Sequence[str]) -> str:
+    """How many values, and a digest of them all, as the meta table holds it."""
+    return f"{len(values)} {blake2b(chr(0).join(values).encode(), digest_size=16).hexdigest()}"
+
+
 # Reading ---------------------------------------------------------------------
 
 
@@ -104,27 +236,27 @@ def _load(path: Path, key: str) -> Catalog | None:
 
     if str(path) in _avoid:
         return None
+    found = _header(path)
+    if found is None or not _marked(found[1]) or not _whole(*found):
+        return None
     try:
-        size = path.stat().st_size
         # Read-only, and immutable: an index file is never changed once renamed into place.
         db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True)
-    except (OSError, sqlite3.Error):
+    except sqlite3.Error:
         return None
     try:
         stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        pages = db.execute("PRAGMA page_count").fetchone()[0]
-        page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    except sqlite3.Error:
-        db.close()
+    except (sqlite3.Error, TypeError, ValueError):
+        stored = {}
+    if stored.get("signature") != key:
+        db.close()  # someone else's file, or damaged
         return None
-    if stored.get("signature") != key or pages * page_size != size:
-        db.close()  # someone else's file, or cut short
-        return None
+    where = str(path)
     return Catalog(
-        _Stored(db, str(path), "source", _source),
-        _Stored(db, str(path), "condition", _condition),
-        _Stored(db, str(path), "procedure", _procedure),
-        lambda kind: _IndexedNameStore(db, str(path), kind),
+        _Stored(db, where, "source", _source, stored),
+        _Stored(db, where, "condition", _condition, stored),
+        _Stored(db, where, "procedure", _procedure, stored),
+        lambda kind: _IndexedNameStore(db, where, kind, stored),
     )
 
 
@@ -142,44 +274,93 @@ def _uri_path(path: Path) -> str:
 
 
 class _Stored(Mapping[str, T]):
-    """One kind of record, read from the index row by row as it is asked for."""
+    """One kind of record, read from the index row by row as it is asked for.
+
+    Every id asked for is one the catalog refers to, so a missing one means
+    the index is damaged, not that the catalog lacks it."""
 
     def __init__(
-        self, db: sqlite3.Connection, path: str, kind: str, decode: Callable[[Any], T]
+        self,
+        db: sqlite3.Connection,
+        path: str,
+        kind: str,
+        decode: Callable[[Any], T],
+        meta: Mapping[str, Any],
     ) -> None:
         self._db = db
         self._path = path
         self._kind = kind
         self._decode = decode
+        self._summary = meta.get(f"records:{kind}")
         self._cache: dict[str, T] = {}
         self._complete = False
 
     def _rows(self, sql: str, *args: Any) -> list[Any]:
         return _fetch(self._db, self._path, sql, (self._kind, *args))
 
-    def _decoded(self, data: str) -> T:
+    def _damaged(self, reason: str) -> IndexDamaged:
+        return IndexDamaged(self._path, f"{self._kind} {reason}")
+
+    def _checked(self, record_id: Any, data: Any, digest: Any) -> T:
+        """A row's record, once its digest, text and fields prove it is what painref wrote."""
+        if not (type(record_id) is str and type(data) is str and type(digest) is bytes):
+            raise self._damaged("row has the wrong types")
+        if _digest(self._kind, record_id, data) != digest:
+            raise self._damaged(f"{record_id!r} does not match its digest")
+        if _unsafe(data):
+            raise self._damaged(f"{record_id!r} contains a control character")
         try:
-            return self._decode(json.loads(data))
-        except (ValueError, KeyError, TypeError) as error:
-            raise IndexDamaged(self._path, f"a record cannot be read: {error!r}") from None
+            record = self._decode(json.loads(data))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+            raise self._damaged(f"{record_id!r} cannot be read: {error!r}") from None
+        if getattr(record, "id", None) != record_id:
+            raise self._damaged(f"{record_id!r} holds another record")
+        return record
 
     def __getitem__(self, record_id: str) -> T:
         if record_id not in self._cache:
             if self._complete:
-                raise KeyError(record_id)
-            rows = self._rows("SELECT data FROM records WHERE kind = ? AND id = ?", record_id)
+                raise self._damaged(f"{record_id!r} is referred to but missing")
+            rows = self._rows(
+                "SELECT data, digest FROM records WHERE kind = ? AND id = ?", record_id
+            )
             if not rows:
-                raise KeyError(record_id)
-            self._cache[record_id] = self._decoded(rows[0][0])
+                raise self._damaged(f"{record_id!r} is referred to but missing")
+            self._cache[record_id] = self._checked(record_id, *rows[0])
         return self._cache[record_id]
+
+    def __contains__(self, record_id: object) -> bool:
+        if not isinstance(record_id, str):
+            return False
+        if record_id in self._cache or self._complete:
+            return record_id in self._cache
+        return bool(self._rows("SELECT 1 FROM records WHERE kind = ? AND id = ?", record_id))
+
+    @overload
+    def get(self, record_id: str, /) -> T | None: ...
+    @overload
+    def get(self, record_id: str, /, default: T | D) -> T | D: ...
+    def get(self, record_id: str, /, default: Any = None) -> Any:
+        if record_id not in self:
+            return default
+        return self[record_id]
 
     def _load_all(self) -> dict[str, T]:
         if not self._complete:
-            rows = self._rows("SELECT id, data FROM records WHERE kind = ? ORDER BY position")
-            self._cache = {
-                record_id: self._cache.get(record_id) or self._decoded(data)
-                for record_id, data in rows
-            }
+            rows = self._rows(
+                "SELECT id, data, digest FROM records WHERE kind = ? ORDER BY position"
+            )
+            loaded: dict[str, T] = {}
+            overall = blake2b(digest_size=16)
+            for record_id, data, digest in rows:
+                cached = self._cache.get(record_id)  # checked when it was read
+                if cached is None or type(digest) is not bytes:
+                    cached = self._checked(record_id, data, digest)
+                loaded[record_id] = cached
+                overall.update(digest)
+            if self._summary != f"{len(rows)} {overall.hexdigest()}" or len(loaded) != len(rows):
+                raise self._damaged("records are missing, added or out of order")
+            self._cache = loaded
             self._complete = True
         return self._cache
 
@@ -191,28 +372,53 @@ class _Stored(Mapping[str, T]):
 
 
 class _IndexedNameStore:
-    """One kind's names in the index, as the matcher asks for them."""
+    """One kind's names in the index, as the matcher asks for them. A row read
+    on its own is checked against its digest; a whole list (the vocabulary,
+    every name) against the list's digest in the meta table."""
 
     CHUNK = 500  # words per query, well under SQLite's limit on parameters
 
-    def __init__(self, db: sqlite3.Connection, path: str, kind: str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: str, kind: str, meta: Mapping[str, Any]
+    ) -> None:
         self._db = db
         self._path = path
         self._kind = kind
+        self._meta = meta
 
-    def _column(self, sql: str, *args: Any) -> list[str]:
-        return [row[0] for row in _fetch(self._db, self._path, sql, (self._kind, *args))]
+    def _damaged(self, what: str) -> IndexDamaged:
+        return IndexDamaged(self._path, f"the {self._kind} {what} do not match their digests")
+
+    def _rows(self, table: str, columns: str, where: str, *args: Any) -> list[tuple[str, ...]]:
+        """The rows that match, in order, each checked against its digest."""
+        sql = f"SELECT {columns}, digest FROM {table} WHERE kind = ? AND {where}"
+        rows = _fetch(self._db, self._path, sql, (self._kind, *args))
+        for *values, digest in rows:
+            if not all(type(value) is str for value in values) or (
+                _digest(self._kind, *values) != digest
+            ):
+                raise self._damaged(table)
+        return [tuple(row[:-1]) for row in rows]
+
+    def _whole(self, name: str, sql: str) -> list[str]:
+        """A whole column of this kind, checked against its digest."""
+        found = [row[0] for row in _fetch(self._db, self._path, sql, (self._kind,))]
+        if not all(type(value) is str for value in found) or (
+            self._meta.get(f"{name}:{self._kind}") != _list_digest(sorted(found))
+        ):
+            raise self._damaged(name)
+        return found
 
     def ids(self, key: str) -> list[str]:
-        found = self._column("SELECT id FROM names WHERE kind = ? AND key = ? ORDER BY rowid", key)
-        return list(dict.fromkeys(found))
+        found = self._rows("names", "key, compact, id", "key = ? ORDER BY rowid", key)
+        return list(dict.fromkeys(entry_id for _, _, entry_id in found))
 
     def ids_compact(self, compact: str) -> list[str]:
-        sql = "SELECT id FROM names WHERE kind = ? AND compact = ? ORDER BY rowid"
-        return list(dict.fromkeys(self._column(sql, compact)))
+        found = self._rows("names", "key, compact, id", "compact = ? ORDER BY rowid", compact)
+        return list(dict.fromkeys(entry_id for _, _, entry_id in found))
 
     def vocabulary(self) -> list[str]:
-        return self._column("SELECT word FROM vocabulary WHERE kind = ?")
+        return self._whole("vocabulary", "SELECT word FROM vocabulary WHERE kind = ?")
 
     def keys_with(self, words: Collection[str]) -> set[str]:
         chosen = list(words)
@@ -220,20 +426,19 @@ class _IndexedNameStore:
         for start in range(0, len(chosen), self.CHUNK):
             part = chosen[start : start + self.CHUNK]
             marks = ", ".join("?" * len(part))
-            sql = f"SELECT key FROM words WHERE kind = ? AND word IN ({marks})"
-            keys.update(self._column(sql, *part))
+            keys.update(
+                key for _, key in self._rows("words", "word, key", f"word IN ({marks})", *part)
+            )
         return keys
 
     def keys(self) -> list[str]:
-        return self._column("SELECT DISTINCT key FROM names WHERE kind = ?")
+        return self._whole("names", "SELECT DISTINCT key FROM names WHERE kind = ?")
 
     def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
         # A range on the indexed column; names are ASCII once normalised.
-        sql = (
-            "SELECT key, id FROM names WHERE kind = ? AND key >= ? AND key < ? ORDER BY key, rowid"
-        )
-        rows = _fetch(self._db, self._path, sql, (self._kind, prefix, prefix + "\U0010ffff"))
-        return [(key, entry_id) for key, entry_id in rows]
+        where = "key >= ? AND key < ? ORDER BY key, rowid"
+        found = self._rows("names", "key, compact, id", where, prefix, prefix + "\U0010ffff")
+        return [(key, entry_id) for key, _, entry_id in found]
 
 
 # Writing ---------------------------------------------------------------------
@@ -242,10 +447,15 @@ _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE records (
     kind TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
-    PRIMARY KEY (kind, id)
+    digest BLOB NOT NULL, PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
-CREATE TABLE names (kind TEXT NOT NULL, key TEXT NOT NULL, compact TEXT NOT NULL, id TEXT NOT NULL);
-CREATE TABLE words (kind TEXT NOT NULL, word TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE names (
+    kind TEXT NOT NULL, key TEXT NOT NULL, compact TEXT NOT NULL, id TEXT NOT NULL,
+    digest BLOB NOT NULL
+);
+CREATE TABLE words (
+    kind TEXT NOT NULL, word TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL
+);
 CREATE TABLE vocabulary (kind TEXT NOT NULL, word TEXT NOT NULL);
 """
 _INDEXES = """
@@ -260,9 +470,15 @@ def _save(catalog: Catalog, path: Path, key: str) -> None:
     import tempfile
 
     temporary = None
+    folder = path.parent
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)
+        if not folder.is_dir():
+            folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+        if not _private(folder):
+            return  # someone else's folder, or one others may write to: leave it be
+        handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
         os.close(handle)
         db = sqlite3.connect(temporary)
         try:
@@ -271,7 +487,8 @@ def _save(catalog: Catalog, path: Path, key: str) -> None:
             db.close()
         os.replace(temporary, path)
         temporary = None
-        _prune(path)
+        _avoid.discard(str(path))  # a fresh file, not the damaged one
+        _prune(folder, path)
     except (OSError, sqlite3.Error):
         pass
     finally:
@@ -283,20 +500,26 @@ def _save(catalog: Catalog, path: Path, key: str) -> None:
 def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    # First, so that even a build killed half-way leaves a file marked as painref's.
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {FORMAT}")
     db.executescript(_TABLES)
     kinds: list[tuple[str, Mapping[str, Any]]] = [
         ("source", catalog.sources),
         ("condition", catalog.conditions),
         ("procedure", catalog.procedures),
     ]
+    summaries = []
     for kind, records in kinds:
-        db.executemany(
-            "INSERT INTO records VALUES (?, ?, ?, ?)",
-            (
-                (kind, record_id, position, _encode(record))
-                for position, (record_id, record) in enumerate(records.items())
-            ),
-        )
+        rows = []
+        overall = blake2b(digest_size=16)
+        for position, (record_id, record) in enumerate(records.items()):
+            data = _encode(record)
+            digest = _digest(kind, record_id, data)
+            overall.update(digest)
+            rows.append((kind, record_id, position, data, digest))
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
+        summaries.append((f"records:{kind}", f"{len(rows)} {overall.hexdigest()}"))
         if kind != "source":
             pairs = [
                 (name_key, record.id)
@@ -304,34 +527,100 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
                 for name_key in name_keys(record.id, (record.name, *record.aliases))
             ]
             db.executemany(
-                "INSERT INTO names VALUES (?, ?, ?, ?)",
-                ((kind, key, key.replace(" ", ""), entry_id) for key, entry_id in pairs),
+                "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+                (
+                    (kind, key, compact, entry_id, _digest(kind, key, compact, entry_id))
+                    for key, entry_id in pairs
+                    for compact in (key.replace(" ", ""),)
+                ),
             )
             words = {
                 (word, key) for key in dict.fromkeys(k for k, _ in pairs) for word in key.split()
             }
-            db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((kind, *pair) for pair in words))
+            db.executemany(
+                "INSERT INTO words VALUES (?, ?, ?, ?)",
+                ((kind, word, key, _digest(kind, word, key)) for word, key in words),
+            )
             vocabulary = sorted({word for word, _ in words})
             db.executemany("INSERT INTO vocabulary VALUES (?, ?)", ((kind, w) for w in vocabulary))
+            summaries.append((f"vocabulary:{kind}", _list_digest(vocabulary)))
+            keys = sorted({name_key for name_key, _ in pairs})
+            summaries.append((f"names:{kind}", _list_digest(keys)))
     db.executescript(_INDEXES)
-    db.execute("INSERT INTO meta VALUES ('signature', ?), ('version', ?)", (key, __version__))
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("signature", key), ("version", __version__), *summaries],
+    )
     db.commit()
 
 
-def _prune(kept: Path) -> None:
-    """Keep the newest few index files; older ones belong to catalogs since edited."""
-    others = sorted(
-        (p for p in kept.parent.glob("index-*.sqlite") if p != kept),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in others[KEEP - 1 :]:
-        old.unlink(missing_ok=True)
+def _prune(folder: Path, kept: Path) -> None:
+    """Keep the newest few index files, and remove temporary files of builds that
+    were killed; only files painref can prove it wrote (its names, the user's,
+    regular, with painref's mark) are ever removed."""
+    import time
+
+    now = time.time()
+    indexes: list[tuple[int, str]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            index = re.fullmatch(_INDEX_NAME, entry.name) and entry.path != str(kept)
+            temporary = re.fullmatch(_TEMPORARY_NAME, entry.name)
+            if not (index or temporary):
+                continue
+            found = _header(entry.path)
+            if found is None:
+                continue
+            status, header = found
+            if index and _marked(header):
+                indexes.append((status.st_mtime_ns, entry.path))
+            elif (
+                temporary
+                and now - status.st_mtime > STALE_TEMPORARY_SECONDS
+                and (_marked(header) or status.st_size == 0)
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    indexes.sort(reverse=True)
+    for _, old in indexes[KEEP - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
 
 
 # Records as JSON ---------------------------------------------------------------
 # A record is stored as the JSON array of its named tuple's fields, in order;
-# FORMAT changes whenever a record's fields do.
+# FORMAT changes whenever a record's fields do. Decoding checks every value's
+# type and vocabulary, so that a record that passed its digest yet is not what
+# painref writes fails here, as IndexDamaged, and never later in a renderer.
+
+
+class _Bad(ValueError):
+    """A decoded value is not what painref writes."""
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise _Bad(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _texts(value: Any, allowed: Collection[str] | None = None) -> tuple[str, ...]:
+    if type(value) is not list:
+        raise _Bad(f"expected a list, got {type(value).__name__}")
+    for item in value:
+        if type(item) is not str or (allowed is not None and item not in allowed):
+            raise _Bad(f"unexpected list item {item!r}")
+    return tuple(value)
+
+
+def _minutes(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise _Bad(f"expected minutes, got {value!r}")
+    return value
 
 
 def _encode(record: Any) -> str:
@@ -340,48 +629,76 @@ def _encode(record: Any) -> str:
 
 def _source(data: list[Any]) -> Source:
     record_id, title, file, url = data
-    return Source(record_id, title, file, url)
+    return Source(_text(record_id), _text(title), _optional_text(file), _optional_text(url))
 
 
 def _condition(data: list[Any]) -> Condition:
     record_id, name, aliases, sources = data
-    return Condition(record_id, name, tuple(aliases), tuple(sources))
+    return Condition(_text(record_id), _text(name), _texts(aliases), _texts(sources))
 
 
-def _fact(data: list[Any] | None) -> Fact | None:
-    return None if data is None else Fact(data[0], tuple(data[1]))
+def _fact(data: Any) -> Fact | None:
+    if data is None:
+        return None
+    text, sources = data
+    return Fact(_text(text), _texts(sources))
 
 
-def _facts(items: list[list[Any]]) -> tuple[Fact, ...]:
-    return tuple(Fact(text, tuple(sources)) for text, sources in items)
+def _facts(items: Any) -> tuple[Fact, ...]:
+    if type(items) is not list:
+        raise _Bad("expected a list of facts")
+    return tuple(Fact(_text(text), _texts(sources)) for text, sources in items)
+
+
+def _cite(data: Any) -> dict[str, tuple[str, ...]]:
+    if type(data) is not dict or not set(data) <= set(vocab.TAG_FIELDS):
+        raise _Bad("unexpected citations")
+    return {field: _texts(ids) for field, ids in data.items()}
+
+
+def _duration(data: Any) -> Duration | None:
+    if data is None:
+        return None
+    low, high, note, sources = data
+    return Duration(_minutes(low), _minutes(high), _optional_text(note), _texts(sources))
+
+
+def _link(data: Any) -> Link:
+    link_id, relation, sources = data
+    if relation not in vocab.RELATION_LABELS:
+        raise _Bad(f"unknown relation {relation!r}")
+    return Link(_text(link_id), relation, _texts(sources))
 
 
 def _procedure(data: list[Any]) -> Procedure:
     (record_id, name, aliases, category, purpose, regions, guidance, medications,
      conditions, cite, summary, how_it_works, anesthesia, setting, duration, recovery,
      relief, candidacy, contraindications, risks, related) = data  # fmt: skip
+    if category not in vocab.CATEGORIES:
+        raise _Bad(f"unknown category {category!r}")
+    onset, lasts = relief
+    if type(related) is not list:
+        raise _Bad("expected a list of links")
     return Procedure(
-        id=record_id,
-        name=name,
-        aliases=tuple(aliases),
+        id=_text(record_id),
+        name=_text(name),
+        aliases=_texts(aliases),
         category=category,
-        purpose=tuple(purpose),
-        regions=tuple(regions),
-        guidance=tuple(guidance),
-        medications=tuple(medications),
-        conditions=tuple(conditions),
-        cite={field: tuple(ids) for field, ids in cite.items()},
+        purpose=_texts(purpose, vocab.PURPOSES),
+        regions=_texts(regions, vocab.REGIONS),
+        guidance=_texts(guidance, vocab.GUIDANCE),
+        medications=_texts(medications),
+        conditions=_texts(conditions),
+        cite=_cite(cite),
         summary=_fact(summary),
         how_it_works=_fact(how_it_works),
         anesthesia=_fact(anesthesia),
         setting=_fact(setting),
-        duration=None
-        if duration is None
-        else Duration(duration[0], duration[1], duration[2], tuple(duration[3])),
+        duration=_duration(duration),
         recovery=_fact(recovery),
-        relief=Relief(_fact(relief[0]), _fact(relief[1])),
+        relief=Relief(_fact(onset), _fact(lasts)),
         candidacy=_facts(candidacy),
         contraindications=_facts(contraindications),
         risks=_facts(risks),
-        related=tuple(Link(link_id, relation, tuple(ids)) for link_id, relation, ids in related),
+        related=tuple(_link(link) for link in related),
     )
