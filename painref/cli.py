@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -21,6 +21,17 @@ from painref.commands import Choices
 from painref.errors import PainrefError, UsageProblem
 from painref.output import ColorMode
 
+if TYPE_CHECKING:
+    from typer._click import Context as ClickContext  # the Context click's methods take
+
+
+class _ReaderGone(Exception):
+    """A BrokenPipeError on its way past click, which would make it exit 1 ("not found")."""
+
+    def __init__(self, error: BrokenPipeError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
 
 class _PainrefGroup(TyperGroup):
     """Maps every error a user can cause to one message and its exit code.
@@ -28,6 +39,29 @@ class _PainrefGroup(TyperGroup):
     It lives in the command group so that the console script and
     typer.testing.CliRunner behave exactly alike.
     """
+
+    # A reader that stops early (`painref --color never list | head -1`) is
+    # answered once, in painref.main, on either route: exit 0, quietly. Click
+    # would catch the BrokenPipeError itself and exit 1, so it is carried past
+    # click from parsing (where --help prints) and from running the command.
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: "ClickContext | None" = None,
+        **extra: Any,
+    ) -> "ClickContext":
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError as error:
+            raise _ReaderGone(error) from None
+
+    def invoke(self, ctx: "ClickContext") -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise _ReaderGone(error) from None
 
     def main(  # type: ignore[override]
         self,
@@ -51,6 +85,8 @@ class _PainrefGroup(TyperGroup):
                 raise UsageProblem(f"{message} (try 'painref --help')") from None
             except typer.Abort:
                 return 130
+            except _ReaderGone as gone:
+                raise gone.error from None
 
         code = commands.guarded(invoke, as_json=_wants_json(argv))
         if standalone_mode:

@@ -72,11 +72,14 @@ def emit_rich(build: Callable[[bool], RenderableType], color: str, page: bool = 
     if _recorder is not None:
         _recorder.print(build(True), crop=False)
         return
-    console = Console(highlight=False, emoji=False)
+    width, height = _console_size(os.environ)
+    console = Console(highlight=False, emoji=False, width=width, height=height)
     styled = use_style(color, console.is_terminal, os.environ)
     if styled and not console.is_terminal:
         # Forced colour into a pipe; Rich's width is COLUMNS or 80 there.
-        console = Console(highlight=False, emoji=False, force_terminal=True)
+        console = Console(
+            highlight=False, emoji=False, force_terminal=True, width=width, height=height
+        )
     render = console
     if not styled:
         render = Console(
@@ -85,6 +88,7 @@ def emit_rich(build: Callable[[bool], RenderableType], color: str, page: bool = 
             color_system=None,
             force_terminal=False,
             width=console.width,
+            height=console.height,
         )
     with render.capture() as captured:
         render.print(build(styled), crop=False)
@@ -92,6 +96,35 @@ def emit_rich(build: Callable[[bool], RenderableType], color: str, page: bool = 
     if not styled:
         text = "".join(line.rstrip() + "\n" for line in text.splitlines())
     emit_text(text, page, console.height)
+
+
+def _a_size(value: str | None) -> bool:
+    """Whether COLUMNS or LINES holds a size: unset, or a whole number above 0."""
+    return value is None or (value.isascii() and value.isdigit() and int(value) > 0)
+
+
+def _console_size(env: Mapping[str, str]) -> tuple[int | None, int | None]:
+    """The width and height to give Rich: None for both when it may read COLUMNS
+    and LINES itself. When one is set but is no size (0, -1, "wide", "²"), Rich
+    would draw nothing or crash, so both are given: that one as if unset (the
+    size of the terminal we run in, else 80 by 25), the other as set."""
+    columns, lines = env.get("COLUMNS"), env.get("LINES")
+    if _a_size(columns) and _a_size(lines):
+        return None, None
+    width, height = 80, 25
+    dumb = env.get("TERM") in ("dumb", "unknown") and _on_terminal()  # Rich's dumb terminal
+    for stream in () if dumb else (0, 1, 2):  # where Rich looks: stdin, stdout, stderr
+        try:
+            width, height = os.get_terminal_size(stream)
+        except (OSError, ValueError):
+            continue
+        width, height = width or 80, height or 25  # a pseudo-terminal may say 0 by 0
+        break
+    if columns is not None and _a_size(columns):
+        width = int(columns)
+    if lines is not None and _a_size(lines):
+        height = int(lines)
+    return width, height
 
 
 def _on_terminal() -> bool:

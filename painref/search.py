@@ -251,19 +251,31 @@ def _side_by_side(matched: Sequence[AbstractSet[str]], terms: Sequence[str]) -> 
     )
 
 
+def _busiest(spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The match followed by the most others within reach (the first of equals).
+
+    The spans are a text's words, in order, so their ends rise with their
+    starts: the matches within reach of one are those after it up to the last
+    ending in reach, and that last one only moves on. One pass, not every
+    match against every other (a field of 25,000 matches took 35 s that way).
+    """
+    best, most = spans[0], -1
+    reach = 0  # how many spans end within reach of the current one
+    for index, (start, end) in enumerate(spans):
+        while reach < len(spans) and spans[reach][1] <= start + EXCERPT_CHARS:
+            reach += 1
+        within = max(0, reach - index)  # none for a word longer than the reach
+        if within > most:
+            best, most = (start, end), within
+    return best
+
+
 def _excerpt(segment: _Segment, spans: tuple[tuple[int, int], ...]) -> Excerpt:
     """The field's text, or a window of it around the first match cut at spaces."""
     text = segment.text
     if len(text) <= EXCERPT_CHARS:
         return Excerpt(segment.field, text, spans)
-    # Start at the match followed by the most others within reach.
-    first_start, first_end = max(
-        spans,
-        key=lambda span: (
-            sum(span[0] <= s and e <= span[0] + EXCERPT_CHARS for s, e in spans),
-            -span[0],
-        ),
-    )
+    first_start, first_end = _busiest(spans)
     start = max(0, min(first_start - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
     end = min(len(text), max(start + EXCERPT_CHARS, first_end))
     if start > 0:

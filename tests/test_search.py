@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +16,7 @@ from hypothesis import strategies as st
 from painref.catalog import Catalog, open_catalog
 from painref.match import STOPWORDS, normalise
 from painref.model import Fact, Procedure
-from painref.search import EXCERPT_CHARS, query_terms, search, stem
+from painref.search import EXCERPT_CHARS, _busiest, query_terms, search, stem
 from tests.conftest import Invoke
 from tests.test_cli import check_procedure_object
 
@@ -106,6 +110,64 @@ def test_the_excerpt_is_short_and_highlights_only_matches() -> None:
     assert excerpt.text.startswith("…") and excerpt.text.endswith("…")
     assert len(excerpt.text) <= EXCERPT_CHARS + 2
     assert [excerpt.text[s:e] for s, e in excerpt.spans] == ["cement"]
+
+
+# A long field: the work grows with its length, not with its square ---------------
+
+LONG_CATALOG = """version: 1
+sources: [{{id: s, title: S, url: "https://example.org/s"}}]
+procedures:
+  - {{id: long, name: Long, category: nerve-block, purpose: [diagnostic],
+     cite: {{purpose: [s]}}, summary: {{sources: [s], text: "{text}"}}}}
+"""
+
+
+def test_a_field_of_25000_matching_words_is_searched_in_seconds(tmp_path: Path) -> None:
+    # Every match used to be weighed against every other to place the excerpt:
+    # 35 s for this field. A generous 20 s bound, for a search that takes well under 1 s.
+    catalog = tmp_path / "long.yaml"
+    catalog.write_text(LONG_CATALOG.format(text="cement " * 25_000), encoding="utf-8")
+    argv = ["--no-bundled", "--catalog", str(catalog), "search", "cement"]
+    done = subprocess.run(
+        [sys.executable, "-m", "painref", *argv],
+        env={**os.environ, "PYTHONUTF8": "1"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=20,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(
+        "•   Long  long\n    What it is    " + "cement " * 7 + "cement…\n\n"
+        "1 procedure mentions 'cement'."
+    )
+
+
+def _busiest_by_counting(spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The definition: the match followed by the most others within reach, the first of equals."""
+    return max(
+        spans,
+        key=lambda span: (
+            sum(span[0] <= s and e <= span[0] + EXCERPT_CHARS for s, e in spans),
+            -span[0],
+        ),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from([1, 4, 9, 30, 57, 58, 59, 90])),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_excerpt_starts_where_the_definition_says(words: list[tuple[int, int]]) -> None:
+    spans, end = [], 0
+    for gap, length in words:  # matched words in order, a gap before each, as in a text
+        spans.append((end + gap, end + gap + length))
+        end += gap + length
+    assert _busiest(spans) == _busiest_by_counting(spans)
 
 
 # Over the real catalog: any word a procedure shows finds it ---------------------
