@@ -277,6 +277,18 @@ class Catalog:
         return self.procedures[self._resolve(query, self.procedures, "procedure")]
 
     def condition(self, query: str) -> Condition:
+        """The condition a query names. A part of several conditions' names that is
+        no condition's own name ("knee", "headaches") asks, as `conditions` lists them."""
+        _within_limit(query, "condition")
+        words = normalise(query).split()
+        if words and not self._matcher("condition").exact(" ".join(words)):
+            about = self._conditions_with_words(words, self.conditions.values())
+            if len(about) > 1:
+                candidates = tuple(Candidate(c.id, c.name) for c in about)
+                listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+                raise Ambiguous(
+                    f"{_quote(query)} could mean more than one condition: {listing}", candidates
+                )
         return self.conditions[self._resolve(query, self.conditions, "condition")]
 
     def completions(self, kind: str, typed: str) -> list[tuple[str, str]]:
@@ -301,8 +313,21 @@ class Catalog:
 
     def _matcher(self, kind: str) -> Matcher:
         if kind not in self._matchers:
-            self._matchers[kind] = Matcher(self._name_store(kind))
+            context = self._procedure_context if kind == "procedure" else None
+            self._matchers[kind] = Matcher(self._name_store(kind), context)
         return self._matchers[kind]
+
+    def _procedure_context(self, procedure_id: str) -> set[str]:
+        """Words that fit a procedure without naming it: its regions, its kind, and
+        the conditions it treats ("lumbar kyphoplasty", "ESI for sciatica")."""
+        procedure = self.procedures[procedure_id]
+        texts = [vocab.CATEGORIES[procedure.category]]
+        for region in procedure.regions:
+            texts += [region, vocab.REGIONS[region], *vocab.SYNONYMS.get(region, ())]
+        for condition_id in procedure.conditions:
+            condition = self.conditions[condition_id]
+            texts += [condition.name, *condition.aliases]
+        return {word for text in texts for word in normalise(text).split()}
 
     def _names_in_records(self, kind: str) -> NameStore:
         records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
@@ -369,12 +394,19 @@ class Catalog:
         words = normalise(term).split()
         if not words:
             raise UsageProblem("give a condition to look up, for example 'sciatica'")
+        return self._conditions_with_words(words, conditions) or [self.condition(term)]
+
+    @staticmethod
+    def _conditions_with_words(
+        words: list[str], conditions: Iterable[Condition]
+    ) -> list[Condition]:
+        """Conditions with a name or alias that has a word starting with each of `words`."""
         about = []
         for condition in conditions:
             names = [normalise(n).split() for n in (condition.name, *condition.aliases)]
             if any(all(any(w.startswith(q) for w in name) for q in words) for name in names):
                 about.append(condition)
-        return about or [self.condition(term)]
+        return sorted(about, key=lambda c: c.name.casefold())
 
     def by_category(self) -> dict[str, list[Procedure]]:
         groups: dict[str, list[Procedure]] = {category: [] for category in vocab.CATEGORIES}

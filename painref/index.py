@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 4  # bump when the tables or the record encoding change
+FORMAT = 5  # bump when the tables or the record encoding change
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed
@@ -418,7 +418,23 @@ class _IndexedNameStore:
         return list(dict.fromkeys(entry_id for _, _, entry_id in found))
 
     def vocabulary(self) -> list[str]:
-        return self._whole("vocabulary", "SELECT word FROM vocabulary WHERE kind = ?")
+        return list(self.word_entries())
+
+    def word_entries(self) -> dict[str, int]:
+        sql = "SELECT word || ' ' || entries FROM vocabulary WHERE kind = ?"
+        counted = {}
+        for row in self._whole("vocabulary", sql):
+            word, _, entries = row.rpartition(" ")
+            if not entries.isdigit():
+                raise self._damaged("vocabulary")
+            counted[word] = int(entries)
+        return counted
+
+    def total(self) -> int:
+        entries = self._meta.get(f"entries:{self._kind}", "")
+        if not isinstance(entries, str) or not entries.isdigit():
+            raise self._damaged("entry count")
+        return int(entries)
 
     def keys_with(self, words: Collection[str]) -> set[str]:
         chosen = list(words)
@@ -429,7 +445,19 @@ class _IndexedNameStore:
             keys.update(
                 key for _, key in self._rows("words", "word, key", f"word IN ({marks})", *part)
             )
+        self._all_named(keys)
         return keys
+
+    def _all_named(self, keys: Collection[str]) -> None:
+        """Every name a word row points to has its name rows: none was removed."""
+        chosen = list(keys)
+        for start in range(0, len(chosen), self.CHUNK):
+            part = chosen[start : start + self.CHUNK]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT DISTINCT key FROM names WHERE kind = ? AND key IN ({marks})"
+            found = _fetch(self._db, self._path, sql, (self._kind, *part))
+            if len(found) != len(part):
+                raise self._damaged("names")
 
     def keys(self) -> list[str]:
         return self._whole("names", "SELECT DISTINCT key FROM names WHERE kind = ?")
@@ -456,7 +484,7 @@ CREATE TABLE names (
 CREATE TABLE words (
     kind TEXT NOT NULL, word TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL
 );
-CREATE TABLE vocabulary (kind TEXT NOT NULL, word TEXT NOT NULL);
+CREATE TABLE vocabulary (kind TEXT NOT NULL, word TEXT NOT NULL, entries INTEGER NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX names_by_key ON names (kind, key);
@@ -541,9 +569,18 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
                 "INSERT INTO words VALUES (?, ?, ?, ?)",
                 ((kind, word, key, _digest(kind, word, key)) for word, key in words),
             )
-            vocabulary = sorted({word for word, _ in words})
-            db.executemany("INSERT INTO vocabulary VALUES (?, ?)", ((kind, w) for w in vocabulary))
-            summaries.append((f"vocabulary:{kind}", _list_digest(vocabulary)))
+            entries_of: dict[str, set[str]] = {}
+            for name_key, entry_id in pairs:
+                for word in name_key.split():
+                    entries_of.setdefault(word, set()).add(entry_id)
+            counted = sorted((word, len(ids)) for word, ids in entries_of.items())
+            db.executemany(
+                "INSERT INTO vocabulary VALUES (?, ?, ?)", ((kind, w, n) for w, n in counted)
+            )
+            summaries.append(
+                (f"vocabulary:{kind}", _list_digest(sorted(f"{w} {n}" for w, n in counted)))
+            )
+            summaries.append((f"entries:{kind}", str(len({i for _, i in pairs}))))
             keys = sorted({name_key for name_key, _ in pairs})
             summaries.append((f"names:{kind}", _list_digest(keys)))
     db.executescript(_INDEXES)

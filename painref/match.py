@@ -1,24 +1,32 @@
-"""Forgiving lookup: normalise text, try exact names, then careful fuzzy matching.
+"""Forgiving lookup: normalise text, try exact names, then rank names by how
+well they cover the query.
 
-A wrong guess is worse than a question. Matching works on whole words, so
-that "hip joint injection" can never become "SI joint injection":
+A wrong guess is worse than a question. Matching works on whole words, each
+allowed a typo or, when it is not a word of any name itself, to be the start
+of one, so that "hip joint injection" can never become "SI joint injection":
 
-1. exact: the normalised query is a name (also with its spaces removed);
-2. full name: every query word matches a word of the name and every word of
-   the name matches a query word, each allowing a typo (``kyfoplasty``);
-3. most of a name: every query word is in the name and they make up more
-   than half of it (``genicular block``, ``spinal cord stim``).
-
-When several entries qualify at the first step that finds any, all of them
-come back and the caller asks. Otherwise the answer is "not found", with
-suggestions.
+1. exact: the normalised query is a name (also with its spaces removed); a
+   name several entries share (a family name) asks which one;
+2. coverage: each query word weighs what it tells apart (inverse document
+   frequency over the entries' names); generic words (procedure, injection,
+   left, unspecified ...) weigh nothing, so they neither block a match nor
+   decide one. An entry covers a query word with a word of one of its names,
+   or with its context (for a procedure: its regions, levels and the
+   conditions it treats), but context alone never names an entry. Entries
+   that cover every distinctive word are ranked by how much of their best
+   name the query covers: one clearly ahead resolves (so a generic entry
+   beats a specific one for a generic query); several close ones ask;
+3. none covers everything: "not found", suggesting the entries that cover
+   the most of the query (the same ranking, so never unrelated ones).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # a type only: defining it costs start-up time
@@ -35,6 +43,12 @@ if TYPE_CHECKING:  # a type only: defining it costs start-up time
 
         def vocabulary(self) -> list[str]:
             """Every distinct word of every name."""
+
+        def word_entries(self) -> dict[str, int]:
+            """Every distinct word of every name, with how many entries have it."""
+
+        def total(self) -> int:
+            """How many entries have names."""
 
         def keys_with(self, words: Collection[str]) -> set[str]:
             """Names that contain at least one of `words`."""
@@ -55,7 +69,36 @@ SUGGEST = 65.0
 SUGGEST_SPREAD = 15.0
 MAX_SUGGESTIONS = 5
 MIN_SUGGEST_QUERY = 3
-STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
+STOPWORDS = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to"}
+    | {"with", "without", "my", "me", "i", "is", "are", "what", "s", "due", "not", "nos"}
+)
+# Words that say nothing about which entry is meant; they weigh nothing.
+GENERIC = frozenset(
+    {"procedure", "injection", "shot", "treatment", "surgery", "therapy", "operation"}
+    | {"left", "right", "bilateral", "unilateral", "side", "unspecified", "other"}
+    | {"chronic", "acute", "primary", "secondary", "site", "region", "level", "multiple"}
+    | {"syndrome", "disorder", "disease", "condition", "associated", "elsewhere", "classified"}
+    | {"initial", "subsequent", "encounter", "sequela"}
+)
+# An entry resolves when its score is at least this many times the next one's ...
+CLEAR_LEAD = 1.25
+# ... and, with rivals, the query covers at least this share of its best name.
+MIN_SHARE = 0.8
+# Below this share of its best name, a query that fits several entries only
+# suggests them ("block" is a small part of every block's name).
+ASK_MIN_SHARE = 0.3
+# A generic word of a name still weighs this much in how much of it a query covers:
+# "SI joint" covers "SI joint injection" only in part.
+GENERIC_IN_NAME = 2.0
+# Words covered by context count this much towards the score (a name counts fully).
+CONTEXT_WEIGHT = 0.3
+# Query words shorter than this are matched exactly, never as a typo
+# (abbreviations); words this long need to be closer than longer ones.
+TYPO_MIN = 4
+SHORT_WORD_ACCEPT = 88.0
+# Suggestions cover at least this share of what the best candidate covers.
+SUGGEST_SHARE = 0.5
 
 _BRITISH = (
     ("isation", "ization"),
@@ -134,6 +177,15 @@ class NamesInDicts:
     def vocabulary(self) -> list[str]:
         return list(self._words())
 
+    def word_entries(self) -> dict[str, int]:
+        ids_of: dict[str, set[str]] = {}
+        for word, keys in self._words().items():
+            ids_of[word] = {entry for key in keys for entry in self._by_key[key]}
+        return {word: len(ids) for word, ids in ids_of.items()}
+
+    def total(self) -> int:
+        return len({entry for ids in self._by_key.values() for entry in ids})
+
     def keys_with(self, words: Collection[str]) -> set[str]:
         by_word = self._words()
         return {key for word in words for key in by_word.get(word, ())}
@@ -153,14 +205,20 @@ class NamesInDicts:
 class Matcher:
     """Finds entry ids by every name they answer to."""
 
-    def __init__(self, names: Mapping[str, Iterable[str]] | NameStore) -> None:
+    def __init__(
+        self,
+        names: Mapping[str, Iterable[str]] | NameStore,
+        context: Callable[[str], AbstractSet[str]] | None = None,
+    ) -> None:
+        """`context(id)`: normalised words that fit an entry without naming it."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
                 (key, entry_id) for entry_id, entry_names in names.items()
                 for key in name_keys(entry_id, entry_names)
             )  # fmt: skip
         self._store = names
-        self._vocabulary: set[str] | None = None
+        self._context = context
+        self._entries: dict[str, int] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
         """Ids whose normalised name is `key`, or is `key` without its spaces."""
@@ -177,69 +235,113 @@ class Matcher:
         exact = self.exact(key)
         if exact:
             return Match(exact, exact=True)
-        words = [word for word in key.split() if word not in STOPWORDS] or key.split()
-        full: set[str] = set()
-        most: set[str] = set()
-        for name in sorted(self._containing_all(words)):
-            name_words = [w for w in name.split() if w not in STOPWORDS]
-            ids = self._store.ids(name)
-            if all(any(self._word_matches(q, w) for q in words) for w in name_words):
-                full.update(ids)
-            elif len(words) * 2 > len(name_words):
-                most.update(ids)
-        for found in (full, most):
-            if found:
-                return Match(tuple(sorted(found)), exact=False)
+        ranked = self.rank(key)
+        full = [c for c in ranked if c.complete]
+        if full and any(w not in GENERIC and w not in STOPWORDS for w in key.split()):
+            top = full[0]
+            rivals = [c for c in full[1:] if c.score * CLEAR_LEAD > top.score]
+            alone = len(full) == 1 and (top.named or top.share >= MIN_SHARE)
+            if not rivals and (alone or top.share >= MIN_SHARE):
+                return Match((top.id,), exact=False)
+            close = [c for c in full if c.score * CLEAR_LEAD * CLEAR_LEAD > top.score]
+            if len(close) > 1 and top.share >= ASK_MIN_SHARE:
+                return Match(tuple(sorted(c.id for c in close)), exact=False)
+        if ranked:
+            best = ranked[0].covered
+            chosen = [c.id for c in ranked if c.covered >= best * SUGGEST_SHARE]
+            return Match((), exact=False, suggestions=tuple(chosen[:MAX_SUGGESTIONS]))
         return Match((), exact=False, suggestions=self._suggestions(key))
 
-    def _words(self) -> set[str]:
-        if self._vocabulary is None:
-            self._vocabulary = set(self._store.vocabulary())
-        return self._vocabulary
+    def rank(self, key: str) -> list[Candidate]:
+        """Entries that cover any of the query's words, best first."""
+        words = [w for w in key.split() if w not in STOPWORDS] or key.split()
+        distinctive = [w for w in words if w not in GENERIC] or words
+        near = {word: self._near(word) for word in distinctive}
+        weight = {word: self._weight(word, near[word]) for word in distinctive}
+        total = sum(weight.values())
+        by_entry: dict[str, tuple[float, float]] = {}  # id -> (weight named, name share)
+        covered_by: dict[str, set[str]] = {}
+        for name in self._store.keys_with({w for found in near.values() for w in found}):
+            name_words = name.split()
+            named = {q for q in distinctive if any(w in near[q] for w in name_words)}
+            share = self._share(name_words, words, near)
+            for entry_id in self._store.ids(name):
+                found = (sum(weight[q] for q in named), share)
+                if found > by_entry.get(entry_id, (0.0, 0.0)):
+                    by_entry[entry_id] = found
+                    covered_by[entry_id] = named
+        ranked = []
+        for entry_id, (named_weight, share) in by_entry.items():
+            rest = [q for q in distinctive if q not in covered_by[entry_id]]
+            fitting = self._context(entry_id) if rest and self._context else frozenset()
+            context_weight = sum(weight[q] for q in rest if _fits(q, fitting))
+            covered = (named_weight + context_weight) / total if total else 0.0
+            credited = (named_weight + CONTEXT_WEIGHT * context_weight) / total if total else 0.0
+            complete = covered > 0.999 and named_weight > 0
+            by_names = named_weight >= total * 0.999
+            ranked.append(Candidate(entry_id, covered, share * credited, share, complete, by_names))
+        ranked.sort(key=lambda c: (-c.complete, -c.score, -c.covered, c.id))
+        return ranked
 
-    def _containing_all(self, words: list[str]) -> set[str]:
-        """Names that contain every query word (typos and prefixes allowed)."""
-        found: set[str] | None = None
-        for query_word in words:
-            if query_word in self._words():
-                # A whole word means itself: "disc" is no prefix of "discography".
-                matching = self._store.keys_with([query_word])
-            else:
-                matching = self._store.keys_with(self._near(query_word))
-            found = matching if found is None else found & matching
-            if not found:
-                return set()
-        return found or set()
+    def _share(
+        self, name_words: list[str], words: list[str], near: Mapping[str, set[str]]
+    ) -> float:
+        """How much of a name the query covers, by weight; generic words count a little."""
+        have = total = 0.0
+        for word in name_words:
+            if word in STOPWORDS:
+                continue
+            heft = GENERIC_IN_NAME if word in GENERIC else self._idf(word)
+            total += heft
+            if any(word in near.get(q, ()) or word == q for q in words):
+                have += heft
+        return have / total if total else 1.0
+
+    def _entry_counts(self) -> dict[str, int]:
+        if self._entries is None:
+            self._entries = self._store.word_entries()
+        return self._entries
+
+    def _idf(self, word: str) -> float:
+        counts = self._entry_counts()
+        entries = max(self._store.total(), 1)
+        return math.log((entries + 1) / (counts.get(word, 0) + 0.5))
+
+    def _weight(self, query_word: str, near: set[str]) -> float:
+        """What a query word tells apart: its rarest reading, or, for a word no
+        name has, as much as the rarest word (it must be covered some other way)."""
+        if not near:
+            return self._idf("")
+        return max(self._idf(word) for word in near)
+
+    def _words(self) -> dict[str, int]:
+        return self._entry_counts()
 
     def _near(self, query_word: str) -> set[str]:
-        """Words of names that the query word misspells or begins."""
-        from rapidfuzz import fuzz, process  # only when the exact lookup failed
+        """Words of names that the query word is, misspells or begins. A word of
+        some name means itself only: "disc" is no prefix of "discography"."""
+        vocabulary = self._words()
+        if query_word in vocabulary:
+            return {query_word}
+        if len(query_word) < TYPO_MIN:
+            near = set()
+        else:
+            from rapidfuzz import fuzz, process  # only when the exact lookup failed
 
-        vocabulary = list(self._words())
-        near = {
+            near = {
             word
             for word, _, _ in process.extract(
-                query_word, vocabulary, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_ACCEPT
+                query_word, list(vocabulary), scorer=fuzz.ratio, limit=None,
+                score_cutoff=WORD_ACCEPT if len(query_word) > TYPO_MIN else SHORT_WORD_ACCEPT,
             )
-        }
+            }  # fmt: skip
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
         return near
 
-    def _word_matches(self, query_word: str, word: str) -> bool:
-        """A query word stands for a name word: the same word, or, unless it is a
-        whole word of some name itself, a prefix of it or a near miss."""
-        from rapidfuzz import fuzz
-
-        if query_word == word:
-            return True
-        if query_word in self._words():
-            return False
-        if len(query_word) >= PREFIX_MIN and word.startswith(query_word):
-            return True
-        return fuzz.ratio(query_word, word) >= WORD_ACCEPT
-
     def _suggestions(self, key: str) -> tuple[str, ...]:
+        """Entries whose names look like the whole query, for a query that shares
+        no word with any name (a typo past what a word match forgives)."""
         from rapidfuzz import fuzz, process
 
         if len(key) < MIN_SUGGEST_QUERY:
@@ -256,6 +358,30 @@ class Matcher:
         top = max(best.values())
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return tuple(e for e, s in ranked[:MAX_SUGGESTIONS] if s >= top - SUGGEST_SPREAD)
+
+
+class Candidate(NamedTuple):
+    """One entry's standing for a query."""
+
+    id: str
+    covered: float  # share of the query's distinctive weight the entry covers
+    score: float  # what it covers (context counting less) x `share`
+    share: float  # the share of its best name the query covers
+    complete: bool  # covers every distinctive word, at least one with a name
+    named: bool  # covers every distinctive word with a name, without context
+
+
+_LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")
+_LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
+
+
+def _fits(query_word: str, context: AbstractSet[str]) -> bool:
+    """A query word fits an entry's context: one of its words, or a spinal level
+    (T12, L4 ...) in one of its regions."""
+    if query_word in context:
+        return True
+    level = _LEVEL.fullmatch(query_word)
+    return level is not None and _LEVEL_REGIONS[level.group(1)] in context
 
 
 def name_keys(entry_id: str, names: Iterable[str]) -> list[str]:

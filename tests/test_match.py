@@ -78,6 +78,16 @@ def test_matcher_exact_then_fuzzy_then_suggestions() -> None:
         ("spinal cord stim trial", "spinal-cord-stimulator-trial"),
         ("vertebro", "vertebroplasty"),
         ("stem cell injection", "stem-cell-therapy"),
+        # The only entry a distinctive word names.
+        ("pudendal", "pudendal-nerve-block"),
+        ("stellate", "stellate-ganglion-block"),
+        # Generic and context words neither block nor decide.
+        ("kyphoplasty procedure", "kyphoplasty"),
+        ("lumbar kyphoplasty", "kyphoplasty"),
+        ("T12 kyphoplasty", "kyphoplasty"),
+        ("epidural injection for sciatica", "epidural-steroid-injection"),
+        # A generic entry beats a specific one for a generic query.
+        ("nerve blocks", "nerve-block"),
     ],
 )
 def test_real_catalog_resolves(catalog: Catalog, query: str, expected: str) -> None:
@@ -114,10 +124,10 @@ def test_real_catalog_asks_instead_of_guessing(
         # Procedures that share words with catalog entries are never taken for them.
         ("knee joint injection", "sacroiliac-joint-injection"),
         ("cervical discectomy", "minimally-invasive-lumbar-discectomy"),
-        ("pudendal", "pudendal-nerve-block"),
         ("injection", "hip-joint-injection"),
-        # A whole word is not a prefix: "disc" is not taken for discography.
-        ("disc", "discography"),
+        # A whole word is not a prefix: "disc" is not taken for discography, and
+        # suggestions come from the ranking, so they share the word.
+        ("disc", "intradiscal-injection"),
     ],
 )
 def test_real_catalog_no_match_suggests(catalog: Catalog, query: str, suggested: str) -> None:
