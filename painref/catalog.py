@@ -6,14 +6,23 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import shlex
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from painref import vocab
-from painref.errors import Ambiguous, Candidate, CatalogError, NotFound, Problem, UsageProblem
+from painref.errors import (
+    Ambiguous,
+    Candidate,
+    CatalogError,
+    NotFound,
+    PainrefError,
+    Problem,
+    UsageProblem,
+)
 from painref.match import Matcher, NamesInDicts, name_keys, normalise
-from painref.model import Condition, Link, Procedure, Source
+from painref.model import Condition, Link, LookupName, Procedure, Source
 
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
@@ -161,31 +170,35 @@ def merge(layers: Sequence[Layer]) -> Catalog:
     for layer in layers:
         for kind, record_id in layer.broken:
             known[kind[:-1]].add(record_id)
-    _check_links(procedures, owner_layer, known)
+    _check_links(layers, procedures, owner_layer, known)
     problems = [problem for layer in layers for problem in layer.doc.problems]
     if problems:
         stopped = tuple(layer.doc.file for layer in layers if layer.doc.overflowed)
         ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
         raise CatalogError(ordered, stopped)
-    return Catalog(sources, conditions, _with_links_both_ways(procedures))
+    names = tuple(dict.fromkeys(name for layer in layers for name in layer.names))
+    return Catalog(sources, conditions, _with_links_both_ways(procedures), names=names)
 
 
 def _check_links(
+    layers: Sequence[Layer],
     procedures: Mapping[str, Procedure],
     owner_layer: Mapping[tuple[str, str], Layer],
     known: Mapping[str, set[str]],
 ) -> None:
     """Every reference resolves, and a link between two procedures is stored once."""
-    for (kind, record_id), layer in owner_layer.items():
-        for ref in layer.refs.get((kind, record_id), []):
-            if ref.target not in known[ref.kind]:
-                choices = list(known[ref.kind])
-                hint = _close(ref.target, choices)
-                ref.doc.problem(
-                    ref.path,
-                    "PR016",
-                    f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})",
-                )
+    for layer in layers:
+        for (kind, record_id), refs in layer.refs.items():
+            if kind != "names" and owner_layer.get((kind, record_id)) is not layer:
+                continue  # replaced by a record of a later layer
+            for ref in refs:
+                if ref.target not in known[ref.kind]:
+                    hint = _close(ref.target, list(known[ref.kind]))
+                    ref.doc.problem(
+                        ref.path,
+                        "PR016",
+                        f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})",
+                    )
     stored_pairs: dict[frozenset[str], str] = {}
     for procedure in procedures.values():
         layer = owner_layer[("procedures", procedure.id)]
@@ -262,19 +275,43 @@ class Catalog:
         conditions: Mapping[str, Condition],
         procedures: Mapping[str, Procedure],
         name_store: Callable[[str], NameStore] | None = None,
+        names: Sequence[LookupName] | Mapping[str, LookupName] = (),
     ) -> None:
         """`name_store` gives the names of one kind ("procedure" or "condition");
-        by default they are read from the records themselves."""
+        by default they are read from the records and the lookup `names`."""
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
+        self._names = names
         self._name_store = name_store or self._names_in_records
         self._matchers: dict[str, Matcher] = {}
 
     # Lookup -----------------------------------------------------------------
 
     def procedure(self, query: str) -> Procedure:
-        return self.procedures[self._resolve(query, self.procedures, "procedure")]
+        """The procedure a query names; a condition typed instead says so and points
+        to the procedures that treat it."""
+        try:
+            return self.procedures[self._resolve(query, self.procedures, "procedure")]
+        except NotFound as missing:
+            condition = self._condition_named(query)
+            if condition is None:
+                raise
+            term = query.strip()
+            raise NotFound(
+                f"{_quote(query)} is a condition ({condition}), not a procedure; for the "
+                f"procedures that treat it, run: painref find --condition {shlex.quote(term)}",
+                missing.candidates,
+            ) from None
+
+    def _condition_named(self, query: str) -> str | None:
+        """The condition (or conditions) a query names, in words, if it names any."""
+        try:
+            return self.condition(query).name
+        except Ambiguous as several:
+            return " or ".join(c.name for c in several.candidates[:3])
+        except PainrefError:
+            return None
 
     def condition(self, query: str) -> Condition:
         """The condition a query names. A part of several conditions' names that is
@@ -329,13 +366,27 @@ class Catalog:
             texts += [condition.name, *condition.aliases]
         return {word for text in texts for word in normalise(text).split()}
 
+    @property
+    def names(self) -> tuple[LookupName, ...]:
+        """The lookup names, in catalog order."""
+        return tuple(self._names.values() if isinstance(self._names, Mapping) else self._names)
+
     def _names_in_records(self, kind: str) -> NameStore:
+        return NamesInDicts(self.name_pairs(kind))
+
+    def name_pairs(self, kind: str) -> Iterator[tuple[str, str]]:
+        """(normalised name, id) for every name an entry of this kind answers to:
+        its id, name and aliases, then the lookup names (a family name, once per entry)."""
         records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
-        return NamesInDicts(
-            (key, record.id)
-            for record in records.values()
-            for key in name_keys(record.id, (record.name, *record.aliases))
-        )
+        for record in records.values():
+            for key in name_keys(record.id, (record.name, *record.aliases)):
+                yield key, record.id
+        for name in self.names:
+            key = normalise(name.name)
+            if name.kind == kind and key:
+                for entry_id in name.ids:
+                    if entry_id in records:
+                        yield key, entry_id
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)
@@ -358,6 +409,21 @@ class Catalog:
             for source_id in dict.fromkeys(condition.sources):
                 if source_id in conditions_of:
                     conditions_of[source_id].append(condition)
+        # A lookup name's sources are cited by the entries it names.
+        for name in self.names:
+            records: Mapping[str, _Named] = (
+                self.procedures if name.kind == "procedure" else self.conditions
+            )
+            citers: dict[str, list[Any]] = (
+                procedures_of if name.kind == "procedure" else conditions_of
+            )
+            for source_id in name.sources:
+                for entry_id in name.ids:
+                    if source_id in citers and entry_id in records:
+                        record = records[entry_id]
+                        if record not in citers[source_id]:
+                            citers[source_id].append(record)
+                            citers[source_id].sort(key=lambda r: r.id)
         uses = [
             SourceUse(
                 self.sources[source_id],

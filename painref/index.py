@@ -36,8 +36,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from painref import __version__, vocab
-from painref.match import name_keys
-from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+from painref.model import (
+    Condition,
+    Duration,
+    Fact,
+    Link,
+    LookupName,
+    Procedure,
+    Relief,
+    Source,
+)
 
 try:  # what hashlib wraps, without the cost of importing OpenSSL
     from _blake2 import blake2b
@@ -257,6 +265,7 @@ def _load(path: Path, key: str) -> Catalog | None:
         _Stored(db, where, "condition", _condition, stored),
         _Stored(db, where, "procedure", _procedure, stored),
         lambda kind: _IndexedNameStore(db, where, kind, stored),
+        names=_Stored(db, where, "name", _lookup_name, stored),
     )
 
 
@@ -313,8 +322,8 @@ class _Stored(Mapping[str, T]):
             record = self._decode(json.loads(data))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
             raise self._damaged(f"{record_id!r} cannot be read: {error!r}") from None
-        if getattr(record, "id", None) != record_id:
-            raise self._damaged(f"{record_id!r} holds another record")
+        if self._kind != "name" and getattr(record, "id", None) != record_id:
+            raise self._damaged(f"{record_id!r} holds another record")  # lookup names have none
         return record
 
     def __getitem__(self, record_id: str) -> T:
@@ -536,6 +545,7 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
         ("source", catalog.sources),
         ("condition", catalog.conditions),
         ("procedure", catalog.procedures),
+        ("name", {str(position): name for position, name in enumerate(catalog.names)}),
     ]
     summaries = []
     for kind, records in kinds:
@@ -548,12 +558,8 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
             rows.append((kind, record_id, position, data, digest))
         db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
         summaries.append((f"records:{kind}", f"{len(rows)} {overall.hexdigest()}"))
-        if kind != "source":
-            pairs = [
-                (name_key, record.id)
-                for record in records.values()
-                for name_key in name_keys(record.id, (record.name, *record.aliases))
-            ]
+        if kind in ("condition", "procedure"):
+            pairs = list(dict.fromkeys(catalog.name_pairs(kind)))
             db.executemany(
                 "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
                 (
@@ -672,6 +678,15 @@ def _source(data: list[Any]) -> Source:
 def _condition(data: list[Any]) -> Condition:
     record_id, name, aliases, sources = data
     return Condition(_text(record_id), _text(name), _texts(aliases), _texts(sources))
+
+
+def _lookup_name(data: list[Any]) -> LookupName:
+    name, kind, ids, origin, sources = data
+    if kind not in ("procedure", "condition"):
+        raise _Bad(f"a lookup name of an unknown kind {kind!r}")
+    return LookupName(
+        _text(name), kind, _texts(ids), _texts([origin], vocab.NAME_ORIGINS)[0], _texts(sources)
+    )
 
 
 def _fact(data: Any) -> Fact | None:

@@ -342,9 +342,16 @@ class Linter:
     def sources_cited(self) -> None:
         cited = {s for p in self.catalog.procedures.values() for s in p.source_ids()}
         cited |= {s for c in self.catalog.conditions.values() for s in c.sources}
+        cited |= {s for name in self.catalog.names for s in name.sources}
         for source_id in self.catalog.sources:
             if source_id not in cited:
-                self.report("sources", source_id, (), "CL006", "no procedure or condition cites it")
+                self.report(
+                    "sources",
+                    source_id,
+                    (),
+                    "CL006",
+                    "no procedure or condition cites it",
+                )
 
     def conditions_treated_and_named_once(self) -> None:
         treated = {c for p in self.catalog.procedures.values() for c in p.conditions}

@@ -64,9 +64,8 @@ if TYPE_CHECKING:  # a type only: defining it costs start-up time
 # of at least PREFIX_MIN letters.
 WORD_ACCEPT = 80.0
 PREFIX_MIN = 3
-# Suggestions: at least this similar, and within SUGGEST_SPREAD of the best.
+# Suggestions for a query no name shares a word with: words at least this similar.
 SUGGEST = 65.0
-SUGGEST_SPREAD = 15.0
 MAX_SUGGESTIONS = 5
 MIN_SUGGEST_QUERY = 3
 STOPWORDS = frozenset(
@@ -246,17 +245,20 @@ class Matcher:
             close = [c for c in full if c.score * CLEAR_LEAD * CLEAR_LEAD > top.score]
             if len(close) > 1 and top.share >= ASK_MIN_SHARE:
                 return Match(tuple(sorted(c.id for c in close)), exact=False)
+        if not ranked and len(key) >= MIN_SUGGEST_QUERY:
+            ranked = self.rank(key, accept=SUGGEST)  # typos past what a match forgives
         if ranked:
             best = ranked[0].covered
             chosen = [c.id for c in ranked if c.covered >= best * SUGGEST_SHARE]
             return Match((), exact=False, suggestions=tuple(chosen[:MAX_SUGGESTIONS]))
-        return Match((), exact=False, suggestions=self._suggestions(key))
+        return Match((), exact=False)
 
-    def rank(self, key: str) -> list[Candidate]:
-        """Entries that cover any of the query's words, best first."""
+    def rank(self, key: str, accept: float = WORD_ACCEPT) -> list[Candidate]:
+        """Entries that cover any of the query's words (each at least `accept`
+        similar to a word of a name), best first."""
         words = [w for w in key.split() if w not in STOPWORDS] or key.split()
         distinctive = [w for w in words if w not in GENERIC] or words
-        near = {word: self._near(word) for word in distinctive}
+        near = {word: self._near(word, accept) for word in distinctive}
         weight = {word: self._weight(word, near[word]) for word in distinctive}
         total = sum(weight.values())
         by_entry: dict[str, tuple[float, float]] = {}  # id -> (weight named, name share)
@@ -317,7 +319,7 @@ class Matcher:
     def _words(self) -> dict[str, int]:
         return self._entry_counts()
 
-    def _near(self, query_word: str) -> set[str]:
+    def _near(self, query_word: str, accept: float = WORD_ACCEPT) -> set[str]:
         """Words of names that the query word is, misspells or begins. A word of
         some name means itself only: "disc" is no prefix of "discography"."""
         vocabulary = self._words()
@@ -332,32 +334,12 @@ class Matcher:
             word
             for word, _, _ in process.extract(
                 query_word, list(vocabulary), scorer=fuzz.ratio, limit=None,
-                score_cutoff=WORD_ACCEPT if len(query_word) > TYPO_MIN else SHORT_WORD_ACCEPT,
+                score_cutoff=accept if len(query_word) > TYPO_MIN else SHORT_WORD_ACCEPT,
             )
             }  # fmt: skip
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
         return near
-
-    def _suggestions(self, key: str) -> tuple[str, ...]:
-        """Entries whose names look like the whole query, for a query that shares
-        no word with any name (a typo past what a word match forgives)."""
-        from rapidfuzz import fuzz, process
-
-        if len(key) < MIN_SUGGEST_QUERY:
-            return ()  # a letter or two matches everything a little
-
-        best: dict[str, float] = {}
-        for name, score, _ in process.extract(
-            key, self._store.keys(), scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGEST
-        ):
-            for entry in self._store.ids(name):
-                best[entry] = max(best.get(entry, 0.0), float(score))
-        if not best:
-            return ()
-        top = max(best.values())
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        return tuple(e for e, s in ranked[:MAX_SUGGESTIONS] if s >= top - SUGGEST_SPREAD)
 
 
 class Candidate(NamedTuple):

@@ -31,6 +31,17 @@ class Condition(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+class LookupName(NamedTuple):
+    """A name people use for entries, for lookup only (never shown as "also called").
+    Naming several entries makes it a family name: lookup then asks which."""
+
+    name: str
+    kind: str  # "procedure" or "condition"
+    ids: tuple[str, ...]
+    origin: str
+    sources: tuple[str, ...]
+
+
 class Fact(NamedTuple):
     """A piece of text and the sources that support it."""
 

@@ -67,6 +67,17 @@ def catalog_schema() -> dict[str, Any]:
             required=("min_minutes", "max_minutes"),
         ),
         "relief": _object({"onset": _nullable(_ref("fact")), "lasts": _nullable(_ref("fact"))}),
+        "name": _object(
+            {
+                "name": _ref("text"),
+                "procedures": _list(_ref("id")) | {"minItems": 1},
+                "conditions": _list(_ref("id")) | {"minItems": 1},
+                "origin": _closed(vocab.NAME_ORIGINS, "origin"),
+                "sources": _list(_ref("id")),
+            },
+            required=("name", "origin"),
+        )
+        | {"oneOf": [{"required": ["procedures"]}, {"required": ["conditions"]}]},
         "link": _object(
             {
                 "id": _ref("id"),
@@ -114,6 +125,7 @@ def catalog_schema() -> dict[str, Any]:
                 "sources": _list(_ref("source")),
                 "conditions": _list(_ref("condition")),
                 "procedures": _list(_ref("procedure")),
+                "names": _list(_ref("name")),
             },
             required=("version",),
         ),

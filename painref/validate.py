@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from painref import vocab
-from painref.model import Condition, Duration, Fact, Link, Procedure, Relief, Source
+from painref.model import Condition, Duration, Fact, Link, LookupName, Procedure, Relief, Source
 from painref.safetext import UNSAFE, describe
 from painref.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
 
@@ -74,9 +74,11 @@ class Layer:
     # Ids of records that failed their checks: references to them are not
     # reported again as unknown.
     broken: set[tuple[str, str]] = field(default_factory=set)
+    names: list[LookupName] = field(default_factory=list)
 
 
-TOP_FIELDS = ("version", "sources", "conditions", "procedures")
+TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names")
+NAME_FIELDS = ("name", "procedures", "conditions", "origin", "sources")
 SOURCE_FIELDS = ("id", "title", "file", "url")
 CONDITION_FIELDS = ("id", "name", "aliases", "sources")
 FACT_FIELDS = ("text", "sources")
@@ -108,7 +110,7 @@ PROCEDURE_FIELDS = (
 )
 
 
-RECORD_KINDS = ("sources", "conditions", "procedures")
+RECORD_KINDS = ("sources", "conditions", "procedures", "names")
 
 
 def check_text(text: str, file: str) -> Layer:
@@ -169,6 +171,12 @@ def check_layer(doc: Document, streamed: Layer | None = None) -> Layer:
 
 def _check_record(layer: Layer, kind: str, index: int, raw: Any) -> None:
     path: PathKey = (kind, index)
+    if kind == "names":
+        checker = _Checker(layer, f"name #{index + 1}", kind, f"#{index + 1}")
+        name = _parse_name(checker, raw, path)
+        if name is not None:
+            layer.names.append(name)
+        return
     record_id = _record_id(raw)
     checker = _Checker(
         layer,
@@ -442,6 +450,23 @@ def _parse_condition(c: _Checker, value: Any, path: PathKey) -> Condition | None
     if condition_id is None or name is None:
         return None
     return Condition(condition_id, name, aliases, sources)
+
+
+def _parse_name(c: _Checker, value: Any, path: PathKey) -> LookupName | None:
+    raw = c.mapping(value, path, NAME_FIELDS, required=("name", "origin"))
+    if raw is None:
+        return None
+    name = c.text(raw.get("name"), (*path, "name"))
+    origin = c.vocab(vocab.NAME_ORIGINS, "origin")(raw.get("origin"), (*path, "origin"))
+    sources = c.source_list(raw.get("sources"), (*path, "sources"))
+    kinds = [kind for kind in ("procedures", "conditions") if raw.get(kind) is not None]
+    if len(kinds) != 1:
+        c.problem(path, "PR012", "a name needs a list of either 'procedures' or 'conditions'")
+        return None
+    ids = c.items(raw[kinds[0]], (*path, kinds[0]), c.refs(kinds[0][:-1]))
+    if name is None or origin is None or not ids:
+        return None
+    return LookupName(name, kinds[0][:-1], ids, origin, sources)
 
 
 def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:

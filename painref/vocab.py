@@ -59,6 +59,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "therapeutic": ("treatment", "therapy"),
 }
 
+# Where a lookup name comes from (the catalog's `names` section).
+NAME_ORIGINS: dict[str, str] = {
+    "mesh": "a MeSH heading or entry term",
+    "nice": "a NICE guidance title",
+    "nhs": "an NHS page",
+    "guideline": "a professional society's guideline",
+    "abbreviation": "an abbreviation clinicians write",
+    "approach": "an approach or level variant",
+    "lay": "a word patients use",
+}
+
 # A link is stored once, on one procedure, from its point of view; the other
 # procedure shows the inverse.
 RELATIONS: dict[str, str] = {

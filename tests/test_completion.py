@@ -40,7 +40,8 @@ def bash(line: str, **env: str) -> list[str]:
 
 def test_procedure_names_complete_for_show_and_compare() -> None:
     assert bash("painref show kyp") == ["kyphoplasty"]
-    assert bash("painref compare kyphoplasty vert") == ["vertebroplasty"]
+    # Lookup names complete too: a family name is offered, and then asked about.
+    assert bash("painref compare kyphoplasty vert") == ["vertebral-augmentation", "vertebroplasty"]
     assert bash("painref sources kyp") == ["kyphoplasty"]
 
 

@@ -124,7 +124,6 @@ def test_real_catalog_asks_instead_of_guessing(
         # Procedures that share words with catalog entries are never taken for them.
         ("knee joint injection", "sacroiliac-joint-injection"),
         ("cervical discectomy", "minimally-invasive-lumbar-discectomy"),
-        ("injection", "hip-joint-injection"),
         # A whole word is not a prefix: "disc" is not taken for discography, and
         # suggestions come from the ranking, so they share the word.
         ("disc", "intradiscal-injection"),
@@ -158,3 +157,14 @@ def test_empty_query_is_a_usage_problem(catalog: Catalog) -> None:
 )
 def test_real_condition_vocabulary(catalog: Catalog, term: str, expected: str) -> None:
     assert catalog.condition(term).id == expected
+
+
+def test_a_query_of_generic_words_only_suggests(catalog: Catalog) -> None:
+    # "injection" says nothing about which entry: never taken for one, and every
+    # suggestion has the word in one of its names.
+    with pytest.raises(NotFound) as caught:
+        catalog.procedure("injection")
+    assert caught.value.candidates
+    for candidate in caught.value.candidates:
+        names = {key for key, entry in catalog.name_pairs("procedure") if entry == candidate.id}
+        assert any("injection" in key.split() for key in names), candidate.id
