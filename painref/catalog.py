@@ -49,6 +49,8 @@ ENV_VAR = "PAINREF_CATALOG"
 # The longest name in the catalog is under 80 characters; matching work grows
 # with the query, so anything much longer is refused, not searched.
 MAX_QUERY_CHARS = 200
+# A query shorter than this (normalised) is never taken for a condition in `show`.
+MIN_ROUTED_QUERY = 3
 
 
 def bundled_catalog_path() -> Path:
@@ -304,8 +306,31 @@ class Catalog:
                 missing.candidates,
             ) from None
 
+    def _condition_by_code(self, query: str) -> Condition:
+        """The condition an ICD-10-CM code sits at or below."""
+        from painref import icd10cm
+
+        found = icd10cm.find(query)
+        ids = [c for c in found.conditions if c in self.conditions] if found else []
+        if len(ids) == 1:
+            return self.conditions[ids[0]]
+        if ids and found is not None:
+            candidates = tuple(Candidate(c, self.conditions[c].name) for c in ids)
+            listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+            raise Ambiguous(
+                f"ICD-10-CM {found.code} ({found.title}) could mean more than one condition: "
+                f"{listing}",
+                candidates,
+            )
+        raise NotFound(
+            f"{_quote(query)} is not an ICD-10-CM code at or below any condition in the "
+            "catalog; run 'painref conditions' to see what is covered"
+        )
+
     def _condition_named(self, query: str) -> str | None:
         """The condition (or conditions) a query names, in words, if it names any."""
+        if len(normalise(query)) < MIN_ROUTED_QUERY:
+            return None  # a letter or two names nothing
         try:
             return self.condition(query).name
         except Ambiguous as several:
@@ -317,6 +342,10 @@ class Catalog:
         """The condition a query names. A part of several conditions' names that is
         no condition's own name ("knee", "headaches") asks, as `conditions` lists them."""
         _within_limit(query, "condition")
+        from painref import icd10cm
+
+        if icd10cm.looks_like_code(query):
+            return self._condition_by_code(query)
         words = normalise(query).split()
         if words and not self._matcher("condition").exact(" ".join(words)):
             about = self._conditions_with_words(words, self.conditions.values())
@@ -387,6 +416,14 @@ class Catalog:
                 for entry_id in name.ids:
                     if entry_id in records:
                         yield key, entry_id
+        if kind == "condition":
+            from painref import icd10cm
+
+            # ICD-10-CM titles at or below a condition's codes name it too.
+            for code in icd10cm.codes().values():
+                for entry_id in code.conditions:
+                    if entry_id in records:
+                        yield normalise(code.title), entry_id
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)

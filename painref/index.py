@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 5  # bump when the tables or the record encoding change
+FORMAT = 6  # bump when the tables or the record encoding change
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed
@@ -117,10 +117,13 @@ def signature(files: Sequence[Overlay]) -> str | None:
     (reading it will then report the problem). The index stores it whole, and
     a short checksum of it names the index file. The change time catches an
     edit that keeps size and modification time (`cp -p`, `touch -d`)."""
+    from painref.icd10cm import table_path
+
     parts: list[Any] = [__version__, FORMAT]
-    for item in files:
+    # The ICD-10-CM titles name conditions too: the table is keyed on like a catalog file.
+    for path in (table_path(), *(item.path for item in files)):
         try:
-            path = item.path.resolve()
+            path = path.resolve()
             status = path.stat()
         except (OSError, RuntimeError):
             return None

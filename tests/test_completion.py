@@ -73,8 +73,12 @@ def test_an_empty_word_offers_every_procedure() -> None:
 
 
 def test_condition_terms_complete_for_find() -> None:
-    assert bash("painref find --condition sciat") == ["sciatica"]
-    assert bash("painref find -c sciat") == ["sciatica"]
+    # The condition, then the ICD-10-CM titles under it; each looks up as sciatica.
+    offered = bash("painref find --condition sciat")
+    assert offered[0] == "sciatica"
+    assert bash("painref find -c sciat") == offered
+    catalog = open_catalog([], bundled=True)
+    assert {catalog.condition(value).id for value in offered} == {"sciatica"}
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,12 @@ def test_empty_query_is_a_usage_problem(catalog: Catalog) -> None:
         ("slipped disc", "herniated-disc"),
         ("migraines", "migraine"),
         ("knee arthritis", "knee-osteoarthritis"),
+        # ICD-10-CM codes and titles at or below a condition's codes.
+        ("M54.17", "radiculopathy"),
+        ("m5417", "radiculopathy"),
+        ("Radiculopathy, thoracic region", "radiculopathy"),
+        ("Sciatica, left side", "sciatica"),
+        ("Low back pain, unspecified", "low-back-pain"),
     ],
 )
 def test_real_condition_vocabulary(catalog: Catalog, term: str, expected: str) -> None:
@@ -168,3 +174,29 @@ def test_a_query_of_generic_words_only_suggests(catalog: Catalog) -> None:
     for candidate in caught.value.candidates:
         names = {key for key, entry in catalog.name_pairs("procedure") if entry == candidate.id}
         assert any("injection" in key.split() for key in names), candidate.id
+
+
+def test_an_icd_code_under_two_conditions_asks_and_one_under_none_says_so(
+    catalog: Catalog,
+) -> None:
+    with pytest.raises(Ambiguous) as caught:
+        catalog.condition("M54.41")
+    assert {c.id for c in caught.value.candidates} == {"low-back-pain", "sciatica"}
+    assert caught.value.message.startswith(
+        "ICD-10-CM M54.41 (Lumbago with sciatica, right side) could mean more than one condition"
+    )
+    with pytest.raises(NotFound) as missing:
+        catalog.condition("M79.7")
+    assert missing.value.message == (
+        "'M79.7' is not an ICD-10-CM code at or below any condition in the catalog; "
+        "run 'painref conditions' to see what is covered"
+    )
+
+
+def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
+    with pytest.raises(NotFound) as caught:
+        catalog.procedure("sciatica")
+    assert caught.value.message == (
+        "'sciatica' is a condition (Sciatica), not a procedure; for the procedures that "
+        "treat it, run: painref find --condition sciatica"
+    )
