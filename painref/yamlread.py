@@ -88,10 +88,8 @@ class Document:
 
     def where(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest parent."""
-        marks = self._locate(None)
-        while path not in marks and path:
-            path = path[:-1]
-        return marks.get(path, (1, 1))
+        known = self._marks is not None and path in self._marks
+        return _nearest(self._marks if known and self._marks else self._locate(None), path)
 
     def _locate(self, wanted: set[PathKey] | None) -> dict[PathKey, tuple[int, int]]:
         """Where values stand: every value, or (cheaper) at least the `wanted` ones.
@@ -124,9 +122,9 @@ class Document:
     @property
     def problems(self) -> list[Problem]:
         if self._pending:
-            self._locate({path for path, _, _ in self._pending})
+            marks = self._locate({path for path, _, _ in self._pending})
             for path, code, message in self._pending:
-                self._problems.append(Problem(self.file, *self.where(path), code, message))
+                self._problems.append(Problem(self.file, *_nearest(marks, path), code, message))
             self._pending.clear()
         return self._problems
 
@@ -435,6 +433,13 @@ class _Composer:
         else:
             parent.container[parent.key] = value
             parent.key = _NO_KEY
+
+
+def _nearest(marks: dict[PathKey, tuple[int, int]], path: PathKey) -> tuple[int, int]:
+    """Where the value at `path` stands, or its nearest parent."""
+    while path not in marks and path:
+        path = path[:-1]
+    return marks.get(path, (1, 1))
 
 
 def _where(event: yaml.Event) -> tuple[int, int]:

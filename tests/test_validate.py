@@ -216,3 +216,24 @@ def test_positions_after_a_partial_pass_are_still_exact() -> None:
     assert [str(p) for p in doc.problems] == ["f.yaml:1:4: PR010 first"]
     assert doc.where(("c", "d")) == (4, 6)
     assert doc.where(("b", 1)) == (2, 8)
+
+
+def test_a_file_past_the_problem_limit_is_not_read_to_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Neither the first pass nor the pass that places the problems reads on: the
+    # work stays near the first 100 records, not the 100,000 in the file.
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nprocedures:\n" + "- a\n" * 100_000, encoding="utf-8")
+    events = 0
+    parse = yaml.parse
+
+    def counted(*args: object, **kwargs: object) -> object:
+        nonlocal events
+        for event in parse(*args, **kwargs):  # type: ignore[arg-type]
+            events += 1
+            yield event
+
+    monkeypatch.setattr(yaml, "parse", counted)
+    assert len(problems_of(path).splitlines()) == MAX_PROBLEMS + 1
+    assert events < 2_000
