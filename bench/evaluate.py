@@ -2,7 +2,7 @@
 
 Each labelled query goes through the library in-process, the way the commands
 call it: `Catalog.procedure` / `Catalog.condition` for names, and
-`search.query_terms` + `search.search` for free-text questions. The catalog is
+`search.parse_query` + `search.search` for free-text questions. The catalog is
 opened with its index in a temporary cache directory, so the real cache is
 never written.
 
@@ -317,10 +317,10 @@ class ScoredQuestion:
 def answer_question(catalog: Any, question: Question) -> ScoredQuestion:
     """Run one question through `painref search` as the command does; never raises."""
     from painref.errors import PainrefError
-    from painref.search import query_terms, search
+    from painref.search import parse_query, search
 
     try:
-        terms = query_terms(question.query)
+        terms = parse_query(question.query)
         results = search(catalog, terms)
     except PainrefError as error:
         return ScoredQuestion(question, (), False, error.message)

@@ -27,6 +27,7 @@ from painref.model import Condition, Link, LookupName, Procedure, Source
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
+    from painref.icd10cm import Code
     from painref.match import NameStore
     from painref.validate import Layer
 
@@ -256,10 +257,11 @@ class Found(NamedTuple):
 
 
 class ConditionUse(NamedTuple):
-    """One condition and the procedures that treat it."""
+    """One condition, the procedures that treat it and its ICD-10-CM codes."""
 
     condition: Condition
     procedures: tuple[Procedure, ...]
+    codes: tuple[Code, ...] = ()
 
 
 class SourceUse(NamedTuple):
@@ -490,7 +492,9 @@ class Catalog:
             for condition_id in procedure.conditions:
                 if condition_id in treating:
                     treating[condition_id].append(procedure)
-        return [ConditionUse(c, tuple(treating[c.id])) for c in chosen]
+        from painref.icd10cm import codes_of
+
+        return [ConditionUse(c, tuple(treating[c.id]), codes_of(c.id)) for c in chosen]
 
     def _conditions_about(self, term: str, conditions: list[Condition]) -> list[Condition]:
         _within_limit(term, "condition")

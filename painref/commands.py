@@ -188,11 +188,11 @@ def find(choices: Choices, filters: Filters, output: str) -> None:
 
 
 def search(choices: Choices, query: str, as_json: bool) -> None:
-    from painref.search import query_terms, search
+    from painref.search import parse_query, search
 
-    terms = query_terms(query)  # a usage problem is reported before the catalog is read
+    parsed = parse_query(query)  # a usage problem is reported before the catalog is read
     catalog = _catalog(choices)
-    hits, hints = search(catalog, terms, suggest=not as_json)
+    hits, hints, unknown = search(catalog, parsed)
     if as_json:
         from painref.render.jsonout import procedure_object
 
@@ -200,7 +200,11 @@ def search(choices: Choices, query: str, as_json: bool) -> None:
         return
     from painref.render.terminal import search_view
 
-    emit_rich(lambda styled: search_view(hits, query, hints, styled), choices.color, choices.pager)
+    emit_rich(
+        lambda styled: search_view(hits, query, hints, unknown, styled),
+        choices.color,
+        choices.pager,
+    )
 
 
 def list_procedures(choices: Choices, as_json: bool) -> None:

@@ -57,3 +57,22 @@ def find(query: str) -> Code | None:
     typed = query.strip().upper().replace(".", "")
     code = typed[:3] + ("." + typed[3:] if len(typed) > 3 else "")
     return codes().get(code)
+
+
+def codes_of(condition_id: str) -> tuple[Code, ...]:
+    """The codes listed for a condition: those in the table for it whose parent
+    codes are not (everything below them comes along), in code order."""
+    table = codes()
+    listed = []
+    for code in sorted(table):
+        entry = table[code]
+        if condition_id in entry.conditions and not any(
+            condition_id in table[parent].conditions for parent in _parents(code) if parent in table
+        ):
+            listed.append(entry)
+    return tuple(listed)
+
+
+def _parents(code: str) -> list[str]:
+    """M51.362 -> M51, M51.3, M51.36."""
+    return [code[:3]] + [code[:end] for end in range(5, len(code))] if len(code) > 3 else []

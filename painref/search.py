@@ -1,19 +1,29 @@
-"""Full-text search: which procedures mention these words, best first, and where.
+"""Full-text search: which procedures a question is about, best first, and where.
 
-Every field is searched as it reads on the card (render.fields), plus the
-names, aliases and the synonyms of the conditions treated. Words match in any
-form ("fasting" finds "fast", "drooping" finds "droopy") and as the start of
-a longer word ("verteb" finds "vertebra"). A procedure is a hit only when
-every word of the query is somewhere in it. Hits rank by where the words are
-(a name counts more than a risk) and whether they stand together as typed.
+Every field is searched as it reads on the card (render.fields), plus the names,
+aliases and lookup names, and the synonyms of the conditions treated. Question
+words ("how", "can", "does") are dropped; a field word ("risks", "how long",
+"recovery") is not searched for but points the excerpts at its field. The
+other words may be written another way (data/search-words.yaml: "cortisone"
+finds "steroid", "Eliquis" finds "blood thinner").
+
+A word matches in any of its forms ("drooping" finds "droopy", "eyelids"
+"eyelid"), except that a word with an ending never matches the bare word
+("fasting" is not "fast"), and as the start of a longer word ("verteb" finds
+"vertebra") unless it is itself a word of the catalog. Words weigh more the
+fewer procedures they are in. Hits rank by how much of the query's weight they
+hold, then by where (a name counts more than a risk) and whether the words
+stand together as typed. A word no procedure has is left out of the weighing
+unless it looks like a misspelling of one, which leaves the search to suggest.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
@@ -24,8 +34,9 @@ from painref.model import Procedure
 from painref.render.fields import FIELDS, field_lines
 
 # How much a match counts in each field; unlisted fields count 1.
-WEIGHTS: dict[str, int] = {
+WEIGHTS: dict[str, float] = {
     "name": 8,
+    "names": 6,  # lookup names (MeSH, NICE, abbreviations, lay words)
     "conditions": 5,
     "summary": 4,
     "medications": 4,
@@ -34,31 +45,87 @@ WEIGHTS: dict[str, int] = {
     "guidance": 2,
     "related": 0,  # other procedures' names: shown, never a reason to rank
 }
-PHRASE_BONUS = 2  # the query's words side by side, in order, count this much more
+PHRASE_BONUS = 2.0  # a word beside the next word of the query, as typed, counts this much more
+SYNONYM_WEIGHT = 0.7  # a match through data/search-words.yaml counts this much of a direct one
+# A hit holds at least this share of the query's weight, and scores at least
+# KEEP_SCORE of the best hit's score.
+MIN_SHARE = 0.4
+KEEP_SCORE = 0.25
 MAX_EXCERPTS = 3
 EXCERPT_CHARS = 58  # around the first match: one line beside its label at 80 columns
 PREFIX_MIN = 4  # a query word this long also matches words it begins
+CLOSE_WORD = 75  # a word no procedure has, this close to one of the catalog's, is a misspelling
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+# Words that make a question rather than say what it is about: they are not searched for.
+_QUESTION_WORDS = frozenset(
+    {"how", "what", "why", "when", "where", "who", "which", "whom", "whose"}
+    | {"do", "does", "did", "can", "could", "should", "would", "will", "may", "might", "must"}
+    | {"be", "been", "being", "am", "was", "were", "have", "has", "had", "get", "got"}
+    | {"it", "this", "that", "these", "those", "there", "here", "if", "then", "than"}
+    | {"you", "your", "they", "them", "their", "we", "our", "us", "he", "she", "her", "his"}
+    | {"about", "any", "some", "much", "many", "very", "really", "please", "tell"}
+    | {"after", "before", "during", "between", "versus", "vs", "since", "until", "while"}
+)
+# Words that ask about one part of the card: not searched for, but the excerpts start
+# there. "how long" points weakly: only when no other field word does.
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("risk", "danger", "dangerous", "safe", "safety", "complication", "side effect", "harm"),
+        ("risks",),
+    ),
+    "duration": ("duration",),
+    **dict.fromkeys(
+        ("recovery", "recover", "aftercare", "after care", "drive", "driving", "shower"),
+        ("recovery",),
+    ),
+    **dict.fromkeys(("exercise", "back to work", "downtime"), ("recovery",)),
+    **dict.fromkeys(("relief", "last", "effective", "success", "successful", "work"), ("relief",)),
+    **dict.fromkeys(("hurt", "painful", "sedation", "sedated", "asleep", "awake"), ("anesthesia",)),
+    **dict.fromkeys(("candidate", "eligible", "suitable"), ("candidacy",)),
+    **dict.fromkeys(("contraindication", "who should not"), ("contraindications",)),
+    **dict.fromkeys(("outpatient", "overnight", "hospital stay"), ("setting",)),
+    **dict.fromkeys(("imaging", "guidance"), ("guidance",)),
+    **dict.fromkeys(("medication", "medicine"), ("medications",)),
+}
+WEAK_FIELD_WORDS: dict[str, tuple[str, ...]] = {"how long": ("duration", "relief")}
+# As the query's words will be: normalised ("does" -> "doe", "side effects" -> "side effect").
+QUESTION_WORDS = frozenset(normalise(word) for word in _QUESTION_WORDS)
+FIELD_WORDS = {normalise(words): fields for words, fields in FIELD_WORDS.items()}
+
+
+class Term(NamedTuple):
+    """A word or phrase of the query, normalised, and the word sequences that match it:
+    its own first, then those data/search-words.yaml gives for it."""
+
+    typed: str
+    forms: tuple[tuple[str, ...], ...]
+
+
+class Query(NamedTuple):
+    terms: tuple[Term, ...]
+    fields: tuple[str, ...]  # the fields it asks about ("risks"), in the order asked
 
 
 class Excerpt(NamedTuple):
     """A short piece of one field, with the matched words' (start, end) spans."""
 
-    field: str  # "name" or a key of FIELDS
+    field: str  # "name", "names" or a key of FIELDS
     text: str
     spans: tuple[tuple[int, int], ...]
 
 
 class Hit(NamedTuple):
     procedure: Procedure
-    score: int
+    score: float
     excerpts: tuple[Excerpt, ...]
 
 
-class _Segment(NamedTuple):
-    field: str
-    text: str
+class Results(NamedTuple):
+    hits: list[Hit]
+    suggestions: list[str]  # catalog words close to the terms that look misspelt
+    unknown: list[str]  # words no procedure has that were left out of the weighing
 
 
 def stem(word: str) -> str:
@@ -74,80 +141,149 @@ def stem(word: str) -> str:
     return word
 
 
-def query_terms(query: str) -> list[str]:
-    """The query's words as stems; UsageProblem when there is nothing to look for."""
+def parse_query(query: str) -> Query:
+    """The query's terms and the fields it asks about; UsageProblem when there is
+    nothing to look for."""
+    from painref.synonyms import synonyms
+
     if len(query) > MAX_QUERY_CHARS:
         raise UsageProblem(
             f"the text to search for is {len(query)} characters long; "
             f"the limit is {MAX_QUERY_CHARS}"
         )
     words = normalise(query).split()
-    kept = [word for word in words if word not in STOPWORDS] or words
-    terms = list(dict.fromkeys(stem(word) for word in kept))
-    if not terms:
+    if not words:
         raise UsageProblem("give a word to search for, for example 'bone cement'")
-    return terms
+    also = synonyms()
+    phrases = {*FIELD_WORDS, *WEAK_FIELD_WORDS, *also}
+    longest = max(len(phrase.split()) for phrase in phrases)
+    kept: list[str] = []  # words and phrases to search for
+    asked: list[str] = []  # field words and phrases
+    index = 0
+    while index < len(words):
+        for size in range(min(longest, len(words) - index), 0, -1):
+            phrase = " ".join(words[index : index + size])
+            if phrase in phrases and (size > 1 or phrase not in STOPWORDS):
+                break
+        else:
+            phrase, size = words[index], 1
+        index += size
+        if phrase in FIELD_WORDS or phrase in WEAK_FIELD_WORDS:
+            asked.append(phrase)
+        elif phrase not in STOPWORDS and phrase not in QUESTION_WORDS:
+            kept.append(phrase)
+    strong = [f for phrase in asked for f in FIELD_WORDS.get(phrase, ())]
+    weak = [f for phrase in asked for f in WEAK_FIELD_WORDS.get(phrase, ())]
+    # Only field words ("side effects"), or only small words: search for them after all.
+    kept = kept or asked or words
+    terms = {
+        phrase: Term(
+            phrase, (tuple(phrase.split()), *(tuple(a.split()) for a in also.get(phrase, ())))
+        )
+        for phrase in kept
+    }
+    return Query(tuple(terms.values()), tuple(dict.fromkeys(strong or weak)))
 
 
-class Results(NamedTuple):
-    hits: list[Hit]
-    suggestions: list[str]  # close catalog words, when asked for and nothing was found
-
-
-def search(catalog: Catalog, terms: Sequence[str], suggest: bool = False) -> Results:
-    """Procedures that mention every term (see query_terms), best first, then by name;
-    with `suggest`, words of the catalog close to the terms when none is found."""
-    full = []  # procedures that may hold every term
-    partial = []  # procedures that may hold some: they only tell whole words apart
-    texts: list[str] = []  # every segment's text, read once, for suggestions
+def search(catalog: Catalog, query: Query) -> Results:
+    """Procedures that hold enough of the query, best first, then by name, with the
+    catalog's words close to any term that looks misspelt."""
+    needles = {word for term in query.terms for form in term.forms for word in form}
+    texts = {}  # each procedure that may hold a term: its segments and their words
     for procedure in catalog.procedures.values():
         segments = list(_segments(catalog, procedure))
-        texts.extend(segment.text for segment in segments)
-        holding = _may_hold(segments, terms)
-        if len(holding) == len(terms):
-            full.append((procedure, segments, [_words(segment) for segment in segments]))
-        elif holding:
-            partial.append((segments, holding))
-    # A whole word of the catalog means itself: "fast" is no prefix of "faster".
-    whole = {term for term in terms if any(_has_word(words, term) for _, _, words in full)}
-    for term in set(terms) - whole:
-        if any(
-            _has_word([_words(segment) for segment in segments], term)
-            for segments, holding in partial
-            if term in holding
-        ):
-            whole.add(term)
-    hits = []
-    for procedure, segments, words in full:
-        hit = _score(procedure, segments, words, terms, whole)
-        if hit is not None:
-            hits.append(hit)
-    hits.sort(key=lambda h: (-h.score, h.procedure.name.casefold(), h.procedure.id))
-    return Results(hits, _suggestions(texts, terms) if suggest and not hits else [])
+        if _may_hold(segments, needles):
+            texts[procedure.id] = (procedure, segments, [_words(s) for s in segments])
+    vocabulary = sorted(
+        {
+            normal
+            for _, _, words_of in texts.values()
+            for words in words_of
+            for *_, normal, _ in words
+        }
+    )
+    fitting = {word: _fitting(word, vocabulary) for word in needles}
+    runs = {
+        pid: [_runs(query.terms, words, fitting) for words in words_of]
+        for pid, (_, _, words_of) in texts.items()
+    }
+    total = max(1, len(catalog.procedures))
+    weight: dict[str, float] = {}
+    unknown: list[str] = []
+    holders_of: dict[str, int] | None = None  # every catalog word: how many procedures hold it
+    misspelt: dict[str, list[str]] = {}  # terms no procedure has, with the words they resemble
+    for term in query.terms:
+        holders = sum(
+            1 for found in runs.values() if any(found_here.get(term.typed) for found_here in found)
+        )
+        if holders:
+            weight[term.typed] = math.log(1 + total / holders)
+            continue
+        if holders_of is None:
+            holders_of = _holders_of_words(catalog)
+        close = _close_words(term.typed, sorted(holders_of))
+        if close:  # a misspelling: it weighs what the word it resembles would
+            weight[term.typed] = math.log(1 + total / holders_of[close[0]])
+            misspelt[term.typed] = close
+        else:
+            unknown.append(term.typed)
+    whole = sum(weight.values())
+    scored = []
+    for pid, (procedure, segments, words_of) in texts.items():
+        hit = _score(procedure, segments, words_of, runs[pid], query, weight)
+        if hit is not None and whole:
+            held = sum(weight[t] for t in _held(runs[pid])) / whole
+            scored.append((held, hit))
+    enough = [hit for held, hit in scored if held >= MIN_SHARE - 1e-9]
+    best = max((hit.score for hit in enough), default=0.0)
+    hits = [hit for hit in enough if hit.score >= best * KEEP_SCORE]
+    hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.casefold(), hit.procedure.id))
+    suggestions = list(dict.fromkeys(word for words in misspelt.values() for word in words))
+    return Results(hits, suggestions, unknown)
 
 
-def _suggestions(texts: Sequence[str], terms: Sequence[str]) -> list[str]:
-    """Words of these texts close to the terms that none of them has."""
+def _held(found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]]) -> set[str]:
+    return {
+        typed for found in found_by_segment for typed, found_runs in found.items() if found_runs
+    }
+
+
+def _holders_of_words(catalog: Catalog) -> dict[str, int]:
+    """Each word of the catalog (normalised): how many procedures hold it."""
+    holders: dict[str, int] = {}
+    for procedure in catalog.procedures.values():
+        words: set[str] = set()
+        for segment in _segments(catalog, procedure):
+            words.update(_normal_of(word) for word in _WORD.findall(segment.text))
+        for word in words - {""}:
+            holders[word] = holders.get(word, 0) + 1
+    return holders
+
+
+def _close_words(typed: str, vocabulary: Sequence[str]) -> list[str]:
+    """Up to three words of the vocabulary close to a term (of one word) that none matches."""
     from rapidfuzz import fuzz, process
 
-    words: set[str] = set()
-    for text in texts:
-        words.update(_WORD.findall(text))
-    vocabulary = {_normal_of(word) for word in words} - {""}
-    found: list[str] = []
-    for term in terms:
-        if any(_matches(term, _stem_of(word)) for word in vocabulary):
-            continue
+    if " " in typed:
+        return []
+    return [
+        word
         for word, _, _ in process.extract(
-            term, sorted(vocabulary), scorer=fuzz.ratio, limit=3, score_cutoff=75
-        ):
-            if word not in found:
-                found.append(word)
-    return found
+            typed, vocabulary, scorer=fuzz.ratio, limit=3, score_cutoff=CLOSE_WORD
+        )
+    ]
+
+
+class _Segment(NamedTuple):
+    field: str
+    text: str
 
 
 def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
     yield _Segment("name", "; ".join((procedure.name, *procedure.aliases)))
+    looked_up = _lookup_names(catalog).get(procedure.id)
+    if looked_up:
+        yield _Segment("names", "; ".join(looked_up))
     for name in FIELDS:
         if name == "conditions":
             for condition in catalog.conditions_of(procedure):
@@ -158,12 +294,22 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
             yield _Segment(name, line.text)
 
 
-def _may_hold(segments: Sequence[_Segment], terms: Sequence[str]) -> set[str]:
-    """The terms whose letters appear: a quick test that can only err towards yes.
+def _lookup_names(catalog: Catalog) -> dict[str, list[str]]:
+    """The catalog's lookup names of procedures, by procedure id."""
+    named: dict[str, list[str]] = {}
+    for name in catalog.names:
+        if name.kind == "procedure":
+            for procedure_id in name.ids:
+                named.setdefault(procedure_id, []).append(name.name)
+    return named
 
-    Stems are beginnings of normalised words, so the text needs only the parts
-    of normalising that change letters inside a word: folding case and accents,
-    and the British and synonym spellings."""
+
+def _may_hold(segments: Sequence[_Segment], needles: AbstractSet[str]) -> bool:
+    """Whether some needle's letters appear: a quick test that can only err towards yes.
+
+    A word matches only words with its stem or its beginning, so the text needs
+    only the parts of normalising that change letters inside a word: folding
+    case and accents, and the British and synonym spellings."""
     haystack = " ".join(segment.text for segment in segments).casefold()
     if not haystack.isascii():
         haystack = unicodedata.normalize("NFKD", haystack)
@@ -172,23 +318,68 @@ def _may_hold(segments: Sequence[_Segment], terms: Sequence[str]) -> set[str]:
     for british, american in SPELLINGS:
         respelled = respelled.replace(british, american)
     haystack += " " + respelled
-    return {term for term in terms if (term[:-1] if term.endswith("y") else term) in haystack}
+    return any(_core(needle) in haystack for needle in needles)
 
 
-def _matches(term: str, word: str, whole: AbstractSet[str] = frozenset()) -> bool:
-    if word == term:
-        return True
-    return term not in whole and len(term) >= PREFIX_MIN and word.startswith(term)
+def _core(word: str) -> str:
+    """The letters every word matching this one holds (therapy -> therap: therapies)."""
+    core = stem(word)
+    return core[:-1] if core.endswith("y") else core
 
 
-def _has_word(words_of: Sequence[list[tuple[int, int, str]]], term: str) -> bool:
-    return any(word == term for words in words_of for _, _, word in words)
+def _fitting(word: str, vocabulary: Sequence[str]) -> frozenset[str]:
+    """The (sorted) vocabulary's words a query word matches: itself, its other forms
+    (but a word with an ending never the bare word), and, unless it is a word of the
+    vocabulary, the words it begins."""
+    import bisect
+
+    core = stem(word)
+    fits = {word}
+    start = bisect.bisect_left(vocabulary, core)
+    is_whole = False
+    for other in vocabulary[start:]:
+        if not other.startswith(core):
+            break
+        if other == word:
+            is_whole = True
+        elif _stem_of_normal(other) == core and (word == core or other != core):
+            fits.add(other)
+    if not is_whole and len(word) >= PREFIX_MIN:
+        start = bisect.bisect_left(vocabulary, word)
+        for other in vocabulary[start:]:
+            if not other.startswith(word):
+                break
+            fits.add(other)
+    return frozenset(fits)
 
 
-def _words(segment: _Segment) -> list[tuple[int, int, str]]:
-    """Each word of a segment: where it is, and its stem."""
+def _runs(
+    terms: Sequence[Term],
+    words: Sequence[tuple[int, int, str, str]],
+    fitting: Mapping[str, AbstractSet[str]],
+) -> dict[str, list[tuple[int, int, float]]]:
+    """Where each term matches in one segment: (first word, last word, form weight)."""
+    normals = [normal for *_, normal, _ in words]
+    found: dict[str, list[tuple[int, int, float]]] = {}
+    for term in terms:
+        here: list[tuple[int, int, float]] = []
+        for rank, form in enumerate(term.forms):
+            factor = 1.0 if rank == 0 else SYNONYM_WEIGHT
+            first = fitting[form[0]]
+            for index, normal in enumerate(normals[: len(normals) - len(form) + 1]):
+                if normal in first and all(
+                    normals[index + k] in fitting[form[k]] for k in range(1, len(form))
+                ):
+                    here.append((index, index + len(form) - 1, factor))
+        if here:
+            found[term.typed] = here
+    return found
+
+
+def _words(segment: _Segment) -> list[tuple[int, int, str, str]]:
+    """Each word of a segment: where it is, its normal form and its stem."""
     return [
-        (found.start(), found.end(), _stem_of(found.group()))
+        (found.start(), found.end(), _normal_of(found.group()), _stem_of(found.group()))
         for found in _WORD.finditer(segment.text)
     ]
 
@@ -206,49 +397,79 @@ def _stem_of(word: str) -> str:
     return stem(_normal_of(word))
 
 
+@functools.lru_cache(maxsize=65536)
+def _stem_of_normal(normal: str) -> str:
+    return stem(normal)
+
+
 def _score(
     procedure: Procedure,
     segments: Sequence[_Segment],
-    words_of: Sequence[list[tuple[int, int, str]]],
-    terms: Sequence[str],
-    whole: AbstractSet[str],
+    words_of: Sequence[Sequence[tuple[int, int, str, str]]],
+    found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]],
+    query: Query,
+    weight: Mapping[str, float],
 ) -> Hit | None:
-    found: set[str] = set()
-    scored: list[tuple[int, int, Excerpt]] = []
-    for order, (segment, words) in enumerate(zip(segments, words_of, strict=True)):
-        # The terms each word matches, worked out once per word.
-        matched = [{term for term in terms if _matches(term, word, whole)} for _, _, word in words]
-        here = set().union(*matched)
-        if not here:
+    order = [term.typed for term in query.terms]
+    best: dict[str, float] = {}
+    scored: list[tuple[float, int, Excerpt]] = []
+    for position, (segment, words, found) in enumerate(
+        zip(segments, words_of, found_by_segment, strict=True)
+    ):
+        if not found:
             continue
-        found |= here
-        points = WEIGHTS.get(segment.field, 1) * len(here)
-        if len(terms) > 1 and _side_by_side(matched, terms):
-            points *= PHRASE_BONUS
-        spans = tuple(
-            (start, end)
-            for (start, end, _), terms_here in zip(words, matched, strict=True)
-            if terms_here
+        field_weight = WEIGHTS.get(segment.field, 1.0)
+        points = 0.0
+        for typed, found_runs in found.items():
+            factor = max(f for _, _, f in found_runs)
+            if _beside_a_neighbour(typed, order, found):
+                factor *= PHRASE_BONUS
+            value = weight.get(typed, 0.0) * field_weight * factor
+            best[typed] = max(best.get(typed, 0.0), value)
+            points += value
+        spans = sorted(
+            {(words[i][0], words[j][1]) for runs_here in found.values() for i, j, _ in runs_here}
         )
-        scored.append((points, order, _excerpt(segment, spans)))
-    if found != set(terms):
+        scored.append((points, position, _excerpt(segment, tuple(spans))))
+    if not best:
         return None
-    # The best excerpt of each field, for the fields that count most.
+    return Hit(procedure, sum(best.values()), _chosen(procedure, segments, scored, query.fields))
+
+
+def _beside_a_neighbour(
+    typed: str, order: Sequence[str], found: Mapping[str, list[tuple[int, int, float]]]
+) -> bool:
+    """The term stands next to the query's next (or previous) term in this segment."""
+    at = order.index(typed)
+    ends = {end for _, end, _ in found[typed]}
+    starts = {start for start, _, _ in found[typed]}
+    after = found.get(order[at + 1], []) if at + 1 < len(order) else []
+    before = found.get(order[at - 1], []) if at > 0 else []
+    return any(s - 1 in ends for s, _, _ in after) or any(e + 1 in starts for _, e, _ in before)
+
+
+def _chosen(
+    procedure: Procedure,
+    segments: Sequence[_Segment],
+    scored: Sequence[tuple[float, int, Excerpt]],
+    fields: Sequence[str],
+) -> tuple[Excerpt, ...]:
+    """The excerpts to show: the fields asked about first, then the best of each other
+    field, up to MAX_EXCERPTS."""
     best: dict[str, Excerpt] = {}
     for _, _, excerpt in sorted(scored, key=lambda item: (-item[0], item[1])):
         best.setdefault(excerpt.field, excerpt)
-    excerpts = tuple(best.values())[:MAX_EXCERPTS]
-    return Hit(procedure, sum(points for points, _, _ in scored), excerpts)
-
-
-def _side_by_side(matched: Sequence[AbstractSet[str]], terms: Sequence[str]) -> bool:
-    """The terms appear next to each other in the query's order (`matched` holds
-    the terms each word of a segment matches)."""
-    width = len(terms)
-    return any(
-        all(term in matched[i + k] for k, term in enumerate(terms))
-        for i in range(len(matched) - width + 1)
-    )
+    chosen: dict[str, Excerpt] = {}
+    for field in fields:
+        if field in best:
+            chosen[field] = best[field]
+            continue
+        first = next((segment for segment in segments if segment.field == field), None)
+        if first is not None:
+            chosen[field] = _excerpt(first, ())
+    for field, excerpt in best.items():
+        chosen.setdefault(field, excerpt)
+    return tuple(chosen.values())[:MAX_EXCERPTS]
 
 
 def _busiest(spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
@@ -271,11 +492,12 @@ def _busiest(spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
 
 
 def _excerpt(segment: _Segment, spans: tuple[tuple[int, int], ...]) -> Excerpt:
-    """The field's text, or a window of it around the first match cut at spaces."""
+    """The field's text, or a window of it around the busiest match (or its start)
+    cut at spaces."""
     text = segment.text
     if len(text) <= EXCERPT_CHARS:
         return Excerpt(segment.field, text, spans)
-    first_start, first_end = _busiest(spans)
+    first_start, first_end = _busiest(spans) if spans else (0, 0)
     start = max(0, min(first_start - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
     end = min(len(text), max(start + EXCERPT_CHARS, first_end))
     if start > 0:

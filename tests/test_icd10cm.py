@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Invoke
 
 LISTING = REPO / "data" / "icd10cm.yaml"
 TABLE = REPO / "data" / "icd10cm-titles.tsv"
@@ -138,3 +138,18 @@ def test_the_shipped_table_is_what_the_package_generates() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_conditions_json_lists_each_conditions_codes_with_their_titles(run: Invoke) -> None:
+    import json
+
+    shown = {item["id"]: item["icd10cm"] for item in json.loads(run("conditions", "--json").stdout)}
+    titles = {code: title for code, title, _ in header_and_rows()[1]}
+    for condition, codes in listed_codes().items():
+        expected = [{"code": code, "title": titles[code]} for code in sorted(codes)]
+        assert shown[condition] == expected, condition
+
+
+def test_conditions_shows_the_codes(run: Invoke) -> None:
+    out = run("conditions", "knee osteoarthritis").stdout
+    assert "    ICD-10-CM: M17 Osteoarthritis of knee\n" in out

@@ -296,7 +296,7 @@ def test_a_reader_that_is_already_gone_gets_exit_0(argv: list[str], unbuffered: 
     ("argv", "first"),
     [
         (["show", "kyphoplasty"], b"Kyphoplasty  (kyphoplasty)\n"),
-        (["--color", "always", "search", "bone", "cement"], "•   \x1b[1mVertebroplasty".encode()),
+        (["--color", "always", "search", "bone", "cement"], "•   \x1b[1mKyphoplasty".encode()),
     ],
     ids=["show", "search styled"],
 )

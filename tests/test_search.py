@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from painref.catalog import Catalog, open_catalog
 from painref.match import STOPWORDS, normalise
 from painref.model import Fact, Procedure
-from painref.search import EXCERPT_CHARS, _busiest, query_terms, search, stem
+from painref.search import EXCERPT_CHARS, _busiest, _holders_of_words, parse_query, search, stem
+from painref.synonyms import file_path as synonyms_path
 from tests.conftest import Invoke
 from tests.test_cli import check_procedure_object
 
@@ -33,17 +34,24 @@ def _catalog(**texts: str) -> Catalog:
 
 
 def _ids(catalog: Catalog, query: str) -> list[str]:
-    return [hit.procedure.id for hit in search(catalog, query_terms(query)).hits]
+    return [hit.procedure.id for hit in search(catalog, parse_query(query)).hits]
 
 
 # Matching ------------------------------------------------------------------------
 
 
 def test_word_forms_match_each_other() -> None:
-    catalog = _catalog(a="You fast for six hours.", b="It may leave a droopy eyelid.")
+    catalog = _catalog(a="You fasted for six hours.", b="It may leave a droopy eyelid.")
     assert _ids(catalog, "fasting") == ["a"]
+    assert _ids(catalog, "fast") == ["a"]
     assert _ids(catalog, "drooping eyelid") == ["b"]
     assert _ids(catalog, "eyelids") == ["b"]
+
+
+def test_a_word_with_an_ending_never_matches_the_bare_word() -> None:
+    catalog = _catalog(a="A fast heart rate.", b="Bleeding may follow.")
+    assert _ids(catalog, "fasting") == []
+    assert _ids(catalog, "bleed") == ["b"]
 
 
 @pytest.mark.parametrize(
@@ -71,13 +79,74 @@ def test_a_whole_word_is_not_a_prefix_of_other_words() -> None:
 
 def test_a_word_is_whole_if_any_procedure_has_it_not_only_the_hits() -> None:
     catalog = _catalog(a="You fast beforehand.", b="A faster heart rate.")
-    assert _ids(catalog, "fast heart") == []  # "fast" is a word here, so not "faster"
+    hits = {hit.procedure.id: hit for hit in search(catalog, parse_query("fast heart")).hits}
+    (excerpt,) = hits["b"].excerpts  # "fast" is a word here, so not the start of "faster"
+    assert [excerpt.text[s:e] for s, e in excerpt.spans] == ["heart"]
 
 
-def test_every_word_must_appear() -> None:
-    catalog = _catalog(a="bone cement", b="bone marrow")
-    assert _ids(catalog, "bone cement") == ["a"]
+def test_hits_rank_by_how_much_of_the_query_they_hold() -> None:
+    catalog = _catalog(
+        a="The bone cement sets.", b="Bone marrow is drawn.", c="A cement mixer.", d="Other."
+    )
+    assert _ids(catalog, "bone cement") == ["a", "b", "c"]
     assert _ids(catalog, "bone") == ["a", "b"]
+
+
+def test_a_rare_word_outweighs_a_common_one() -> None:
+    catalog = _catalog(
+        a="Pain in the back.", b="Back and neck.", c="Back and hip.", d="Kyphoplasty."
+    )
+    assert _ids(catalog, "kyphoplasty back") == ["d"]
+
+
+def test_a_word_no_procedure_has_is_left_out_and_reported() -> None:
+    results = search(_catalog(a="bone cement", b="Other."), parse_query("bone cement zqxj"))
+    assert [hit.procedure.id for hit in results.hits] == ["a"]
+    assert results.unknown == ["zqxj"]
+
+
+def test_question_and_relation_words_are_not_searched_for() -> None:
+    query = parse_query("how long does it take after a kyphoplasty, and can I drive?")
+    assert [term.typed for term in query.terms] == ["take", "kyphoplasty"]
+    assert query.fields == ("recovery",)  # "how long" points only when no other word does
+
+
+def test_a_field_word_points_the_excerpts_at_its_field() -> None:
+    (hit, *_) = search(REAL, parse_query("what are the risks of a lumbar sympathetic block")).hits
+    assert hit.procedure.id == "lumbar-sympathetic-block"
+    assert hit.excerpts[0].field == "risks"
+    assert parse_query("side effects").fields == ("risks",)
+    assert [term.typed for term in parse_query("side effects").terms] == ["side effect"]
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Stop blood thinners first.", "eliquis"),
+        ("Stop blood thinners first.", "anticoagulants"),
+        ("Report warfarin or clopidogrel.", "blood thinner"),
+        ("A corticosteroid is injected.", "cortisone"),
+        ("A steroid injection.", "cortisone shot"),
+        ("Radiofrequency heat disables the nerve.", "nerve burning"),
+    ],
+)
+def test_synonyms_and_drug_names_carry_over(text: str, query: str) -> None:
+    assert _ids(_catalog(a=text, b="Other text."), query) == ["a"]
+
+
+def test_every_synonym_group_is_sourced_and_finds_something() -> None:
+    import yaml
+
+    data = yaml.safe_load(synonyms_path().read_text(encoding="utf-8"))
+    catalog_words = set(_holders_of_words(REAL))
+    for group in data["synonyms"]:
+        assert set(group) == {"words", "finds", "url", "excerpt"}, group
+        assert group["url"].startswith(("https://", "http://")) and group["excerpt"].strip()
+        assert group["words"] and group["finds"]
+        assert any(
+            all(normalise(word) in catalog_words for word in phrase.split())
+            for phrase in group["finds"]
+        ), group["finds"]
 
 
 def test_words_side_by_side_and_in_names_rank_first() -> None:
@@ -105,7 +174,7 @@ def test_stem_drops_endings_but_keeps_short_words() -> None:
 
 def test_the_excerpt_is_short_and_highlights_only_matches() -> None:
     long_text = "word " * 40 + "the bone cement sets hard " + "word " * 40
-    (hit,) = search(_catalog(a=long_text), ["cement"]).hits
+    (hit,) = search(_catalog(a=long_text), parse_query("cement")).hits
     (excerpt,) = hit.excerpts
     assert excerpt.text.startswith("…") and excerpt.text.endswith("…")
     assert len(excerpt.text) <= EXCERPT_CHARS + 2
@@ -139,7 +208,7 @@ def test_a_field_of_25000_matching_words_is_searched_in_seconds(tmp_path: Path) 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith(
         "•   Long  long\n    What it is    " + "cement " * 7 + "cement…\n\n"
-        "1 procedure mentions 'cement'."
+        "1 procedure matches 'cement'."
     )
 
 
@@ -188,12 +257,15 @@ WORDS_SHOWN = sorted(
 @given(st.sampled_from(WORDS_SHOWN))
 def test_any_word_of_a_procedure_finds_it(pair: tuple[str, str]) -> None:
     pid, word = pair
-    hits = search(REAL, query_terms(word)).hits
+    query = parse_query(word)
+    hits = search(REAL, query).hits
     assert pid in [hit.procedure.id for hit in hits]
     for hit in hits:
         assert hit.excerpts, hit.procedure.id
         for excerpt in hit.excerpts:
-            assert excerpt.spans and all(0 <= s < e <= len(excerpt.text) for s, e in excerpt.spans)
+            # A field the query asks about ("risks") is shown even where no word matches.
+            assert excerpt.spans or excerpt.field in query.fields
+            assert all(0 <= s < e <= len(excerpt.text) for s, e in excerpt.spans)
 
 
 # The command ---------------------------------------------------------------------
@@ -202,11 +274,10 @@ def test_any_word_of_a_procedure_finds_it(pair: tuple[str, str]) -> None:
 def test_search_lists_hits_with_the_field_and_excerpt(run: Invoke) -> None:
     result = run("search", "bone", "cement")
     assert result.exit_code == 0
-    assert result.stdout.startswith("•   Vertebroplasty  vertebroplasty\n")
+    assert result.stdout.startswith("•   Kyphoplasty  kyphoplasty\n")
+    assert "\n•   Vertebroplasty  vertebroplasty\n" in result.stdout
     assert "    Medications   acrylic bone cement, local anesthetic\n" in result.stdout
-    assert "2 procedures mention 'bone cement'. Run 'painref show ID' for details." in (
-        result.stdout
-    )
+    assert "2 procedures match 'bone cement'. Run 'painref show ID' for details." in (result.stdout)
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
@@ -252,7 +323,7 @@ def test_conditions_lists_every_condition_with_its_procedures(run: Invoke) -> No
         c.id for c in sorted(REAL.conditions.values(), key=lambda c: c.name.casefold())
     ]
     for item in listed:
-        assert list(item) == ["id", "name", "aliases", "procedures", "sources"]
+        assert list(item) == ["id", "name", "aliases", "procedures", "icd10cm", "sources"]
         assert item["sources"], item["id"]
         # The same procedures, in the same order, as find --condition.
         found = json.loads(run("find", "--condition", item["id"], "--json").stdout)

@@ -61,6 +61,7 @@ def condition_object(catalog: Catalog, use: ConditionUse) -> dict[str, Any]:
         "name": condition.name,
         "aliases": list(condition.aliases),
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
+        "icd10cm": [{"code": code.code, "title": code.title} for code in use.codes],
         "sources": [_source_ref(catalog.sources[i]) for i in dict.fromkeys(condition.sources)],
     }
 

@@ -184,10 +184,15 @@ def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
 
 
 HIGHLIGHT_STYLE = "bold yellow"
+SEARCH_LABELS = {"name": "Name", "names": "Known as"}  # the two name rows search adds
 
 
 def search_view(
-    hits: Sequence[Hit], query: str, suggestions: Sequence[str], styled: bool
+    hits: Sequence[Hit],
+    query: str,
+    suggestions: Sequence[str],
+    unknown: Sequence[str],
+    styled: bool,
 ) -> RenderableType:
     shown = repr(query)
     if not hits:
@@ -204,14 +209,19 @@ def search_view(
         grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
         grid.add_column(ratio=1)
         for excerpt in hit.excerpts:
-            label = _short_label(FIELDS.get(excerpt.field, "Name"))
+            label = _short_label(FIELDS.get(excerpt.field, SEARCH_LABELS.get(excerpt.field, "")))
             grid.add_row(Text(), Text(label), _highlighted(excerpt))
         parts.append(grid)
     count = Text(
         f"{len(hits)} procedure{'s' if len(hits) != 1 else ''} "
-        f"mention{'s' if len(hits) == 1 else ''} {shown}. Run 'painref show ID' for details.",
+        f"match{'es' if len(hits) == 1 else ''} {shown}. Run 'painref show ID' for details.",
         style="dim",
     )
+    if unknown:
+        missing = ", ".join(repr(word) for word in unknown)
+        count.append(f"\nNo procedure mentions {missing}; these match the other words.")
+    if suggestions:
+        count.append(f"\nDid you mean: {', '.join(suggestions)}?")
     return Group(*parts, Text(), count, Text(), _note())
 
 
@@ -252,6 +262,13 @@ def conditions_view(uses: Sequence[ConditionUse], styled: bool) -> RenderableTyp
         treated = Text("treated by: ", style=LABEL_STYLE)
         treated.append(", ".join(p.name for p in use.procedures) or "no procedure in the catalog")
         grid.add_row(Text(), treated)
+        if use.codes:
+            coded = Text("ICD-10-CM: ", style=LABEL_STYLE)
+            if len(use.codes) == 1:
+                coded.append(f"{use.codes[0].code} {use.codes[0].title}")
+            else:
+                coded.append(", ".join(code.code for code in use.codes))
+            grid.add_row(Text(), coded)
     parts: list[RenderableType] = [grid]
     total = len(uses)
     example = uses[0].condition.id if total == 1 else "ID"

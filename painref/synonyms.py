@@ -1,0 +1,45 @@
+"""Words a search may use for what the catalog calls by another name.
+
+data/search-words.yaml lists them, each group with the public page that uses the
+words that way. Read only when a search runs; a missing or damaged file (it ships
+with painref, so that means a broken install) just means no synonyms.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+FILE_NAME = "search-words.yaml"
+
+
+def file_path() -> Path:
+    """The shipped file (or, in a source checkout, data/)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / FILE_NAME
+    return packaged if packaged.is_file() else here.parent / "data" / FILE_NAME
+
+
+@cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Each normalised word or phrase a query may use, with the normalised words and
+    phrases it also finds."""
+    import yaml
+
+    from painref.match import normalise
+
+    try:
+        data = yaml.safe_load(file_path().read_text(encoding="utf-8"))
+        groups = data["synonyms"]
+        found: dict[str, list[str]] = {}
+        for group in groups:
+            words = [normalise(str(word)) for word in group["words"]]
+            finds = [normalise(str(word)) for word in group["finds"]]
+            for word in words:
+                also = found.setdefault(word, [])
+                for other in [*words, *finds]:
+                    if other != word and other not in also:
+                        also.append(other)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return {}
+    return {word: tuple(also) for word, also in found.items()}
