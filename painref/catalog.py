@@ -24,6 +24,8 @@ from painref.errors import (
 from painref.match import Matcher, NamesInDicts, name_keys, normalise
 from painref.model import Condition, Link, LookupName, Procedure, Source
 
+# The longest word read as an abbreviation of a procedure's name.
+MAX_ABBREVIATION = 6
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
@@ -381,21 +383,47 @@ class Catalog:
 
     def _matcher(self, kind: str) -> Matcher:
         if kind not in self._matchers:
-            context = self._procedure_context if kind == "procedure" else None
-            self._matchers[kind] = Matcher(self._name_store(kind), context)
+            if kind == "procedure":
+                self._matchers[kind] = Matcher(
+                    self._name_store(kind), self._procedure_context, self._spelled_out
+                )
+            else:
+                self._matchers[kind] = Matcher(self._name_store(kind))
         return self._matchers[kind]
 
-    def _procedure_context(self, procedure_id: str) -> set[str]:
-        """Words that fit a procedure without naming it: its regions, its kind, and
-        the conditions it treats ("lumbar kyphoplasty", "ESI for sciatica")."""
+    def _spelled_out(self, word: str) -> list[tuple[str, ...]]:
+        """What a short word that names procedures stands for in their own names
+        ("esi": epidural steroid injection), so that it names others holding those words
+        ("cervical ESI")."""
+        from painref.match import spelled_out_in
+
+        if not 2 <= len(word) <= MAX_ABBREVIATION or not word.isalpha():
+            return []
+        runs: list[tuple[str, ...]] = []
+        for procedure_id in self._name_store("procedure").ids(word):
+            procedure = self.procedures.get(procedure_id)
+            names = [procedure.name, *procedure.aliases] if procedure else []
+            names += [n.name for n in self.names if n.kind == "procedure" and procedure_id in n.ids]
+            for name in names:
+                for run in spelled_out_in(word, normalise(name).split()):
+                    if run not in runs:
+                        runs.append(run)
+        return runs
+
+    def _procedure_context(self, procedure_id: str) -> dict[str, float]:
+        """Words that fit a procedure without naming it: its regions, kind, medicines,
+        imaging and purpose, and the conditions it treats ("lumbar kyphoplasty", "ESI
+        for sciatica", "ziconotide pump"). Not the rest of its card: cards name other
+        procedures ("unlike open discectomy")."""
         procedure = self.procedures[procedure_id]
-        texts = [vocab.CATEGORIES[procedure.category]]
-        for region in procedure.regions:
-            texts += [region, vocab.REGIONS[region], *vocab.SYNONYMS.get(region, ())]
+        texts = [vocab.CATEGORIES[procedure.category], *procedure.medications]
+        for value in (*procedure.regions, *procedure.guidance, *procedure.purpose):
+            label = {**vocab.REGIONS, **vocab.GUIDANCE, **vocab.PURPOSES}.get(value, value)
+            texts += [value, label, *vocab.SYNONYMS.get(value, ())]
         for condition_id in procedure.conditions:
             condition = self.conditions[condition_id]
             texts += [condition.name, *condition.aliases]
-        return {word for text in texts for word in normalise(text).split()}
+        return {word: 1.0 for text in texts for word in normalise(text).split()}
 
     @property
     def names(self) -> tuple[LookupName, ...]:

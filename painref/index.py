@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 6  # bump when the tables or the record encoding change
+FORMAT = 7  # bump when the tables or the record encoding change
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -84,6 +84,9 @@ GENERIC = frozenset(
 CLEAR_LEAD = 1.25
 # ... and, with rivals, the query covers at least this share of its best name.
 MIN_SHARE = 0.8
+# An entry far ahead of the others that cover the query resolves when its names cover
+# at least this share of it (the rest fitting its regions or conditions).
+NAMED_ALONE = 0.5
 # Below this share of its best name, a query that fits several entries only
 # suggests them ("block" is a small part of every block's name).
 ASK_MIN_SHARE = 0.3
@@ -112,7 +115,6 @@ _BRITISH = (
     ("fibre", "fiber"),
     ("oestr", "estr"),
 )
-_WORD_SYNONYMS = {"disk": "disc", "disks": "discs"}
 # Every change of letters inside a word that normalising makes.
 SPELLINGS = (*_BRITISH, ("disk", "disc"), ("'", ""), ("\u2019", ""))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -125,7 +127,8 @@ def normalise(text: str) -> str:
     folded = folded.replace("'", "").replace("\u2019", "")
     words = []
     for word in _NON_WORD.sub(" ", folded).split():
-        word = _WORD_SYNONYMS.get(word, word)
+        if word.startswith("disk"):
+            word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
         for british, american in _BRITISH:
             word = word.replace(british, american)
         words.append(_singular(word))
@@ -207,9 +210,13 @@ class Matcher:
     def __init__(
         self,
         names: Mapping[str, Iterable[str]] | NameStore,
-        context: Callable[[str], AbstractSet[str]] | None = None,
+        context: Callable[[str], Mapping[str, float]] | None = None,
+        spelled_out: Callable[[str], Collection[tuple[str, ...]]] | None = None,
     ) -> None:
-        """`context(id)`: normalised words that fit an entry without naming it."""
+        """`context(id)`: normalised words that fit an entry without naming it, each
+        with how much it counts (a name counts 1); with a context, an entry's own
+        names add up to cover a query. `spelled_out(word)`: the runs of
+        name words an abbreviation stands for ("esi": epidural steroid injection)."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
                 (key, entry_id) for entry_id, entry_names in names.items()
@@ -217,6 +224,7 @@ class Matcher:
             )  # fmt: skip
         self._store = names
         self._context = context
+        self._spelled_out = spelled_out
         self._entries: dict[str, int] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
@@ -236,13 +244,28 @@ class Matcher:
             return Match(exact, exact=True)
         ranked = self.rank(key)
         full = [c for c in ranked if c.complete]
-        if full and any(w not in GENERIC and w not in STOPWORDS for w in key.split()):
+        # An entry that covers less of the query but scores close to (or above) the
+        # one that covers it all is a rival too: nothing is certain then.
+        outnamed = full and any(
+            c.score * CLEAR_LEAD > full[0].score for c in ranked if not c.complete
+        )
+        if (
+            full
+            and not outnamed
+            and any(w not in GENERIC and w not in STOPWORDS for w in key.split())
+        ):
             top = full[0]
             rivals = [c for c in full[1:] if c.score * CLEAR_LEAD > top.score]
-            alone = len(full) == 1 and (top.named or top.share >= MIN_SHARE)
+            alone = len(full) == 1 and (top.named or top.share >= MIN_SHARE or len(ranked) == 1)
             if not rivals and (alone or top.share >= MIN_SHARE):
                 return Match((top.id,), exact=False)
             close = [c for c in full if c.score * CLEAR_LEAD * CLEAR_LEAD > top.score]
+            others_named = any(c.named for c in full[1:])
+            if len(close) == 1 and top.by_name >= NAMED_ALONE and not others_named:
+                return Match((top.id,), exact=False)
+            generic = _most_generic(close)
+            if generic is not None:
+                return Match((generic.id,), exact=False)
             if len(close) > 1 and top.share >= ASK_MIN_SHARE:
                 return Match(tuple(sorted(c.id for c in close)), exact=False)
         if not ranked and len(key) >= MIN_SUGGEST_QUERY:
@@ -255,47 +278,101 @@ class Matcher:
 
     def rank(self, key: str, accept: float = WORD_ACCEPT) -> list[Candidate]:
         """Entries that cover any of the query's words (each at least `accept`
-        similar to a word of a name), best first."""
+        similar to a word of a name), best first. An entry covers the words any of
+        its names hold; its share is that of the name the query covers most."""
         words = [w for w in key.split() if w not in STOPWORDS] or key.split()
+        if self._context is not None:
+            words = _regions_named(words, self._words())
         distinctive = [w for w in words if w not in GENERIC] or words
         near = {word: self._near(word, accept) for word in distinctive}
         weight = {word: self._weight(word, near[word]) for word in distinctive}
         total = sum(weight.values())
-        by_entry: dict[str, tuple[float, float]] = {}  # id -> (weight named, name share)
-        covered_by: dict[str, set[str]] = {}
-        for name in self._store.keys_with({w for found in near.values() for w in found}):
+        spelled = {q: self._spelled_out(q) for q in distinctive} if self._spelled_out else {}
+        looked_for = {w for found in near.values() for w in found}
+        looked_for.update(w for runs in spelled.values() for run in runs for w in run)
+        own: dict[str, set[str]] = {}  # id -> query words its own names hold
+        by_family: dict[str, set[str]] = {}  # id -> the most a family name of it holds
+        best_name: dict[str, tuple[float, frozenset[str]]] = {}  # id -> (share, words left)
+        for name in self._store.keys_with(looked_for):
             name_words = name.split()
-            named = {q for q in distinctive if any(w in near[q] for w in name_words)}
-            share = self._share(name_words, words, near)
-            for entry_id in self._store.ids(name):
-                found = (sum(weight[q] for q in named), share)
-                if found > by_entry.get(entry_id, (0.0, 0.0)):
-                    by_entry[entry_id] = found
-                    covered_by[entry_id] = named
+            # Name words an abbreviation of the query stands for ("cervical ESI").
+            spelled_here = {
+                q: run for q, runs in spelled.items() for run in runs if _holds(name_words, run)
+            }
+            also = {w for run in spelled_here.values() for w in run}
+            named = {q for q in distinctive if q in spelled_here or near[q] & set(name_words)}
+            share = self._share(name_words, words, near, also)
+            left = frozenset(
+                w
+                for w in name_words
+                if w not in STOPWORDS
+                and w not in also
+                and not any(w in near.get(q, ()) or w == q for q in words)
+            )
+            entry_ids = self._store.ids(name)
+            for entry_id in entry_ids:
+                if len(entry_ids) == 1 and self._context is not None:
+                    # A procedure's own names add up ("lumbar" from one, "RFA" from another) ...
+                    own.setdefault(entry_id, set()).update(named)
+                else:  # ... a family name, or a condition's name, counts on its own
+                    family = by_family.setdefault(entry_id, set())
+                    if _heft(named, weight) > _heft(family, weight):
+                        by_family[entry_id] = set(named)
+                if share > best_name.get(entry_id, (-1.0, frozenset()))[0]:
+                    best_name[entry_id] = (share, left)
+        covered_by = {
+            entry_id: max(
+                own.get(entry_id, set()),
+                by_family.get(entry_id, set()),
+                key=lambda named: _heft(named, weight),
+            )
+            for entry_id in {*own, *by_family}
+        }
         ranked = []
-        for entry_id, (named_weight, share) in by_entry.items():
-            rest = [q for q in distinctive if q not in covered_by[entry_id]]
-            fitting = self._context(entry_id) if rest and self._context else frozenset()
-            context_weight = sum(weight[q] for q in rest if _fits(q, fitting))
+        for entry_id, named in covered_by.items():
+            share, left = best_name[entry_id]
+            named_weight = sum(weight[q] for q in named)
+            rest = [q for q in distinctive if q not in named]
+            fitting = self._context(entry_id) if rest and self._context else {}
+            fits = {q: _fits(q, fitting) for q in rest}
+            context_weight = sum(weight[q] for q in rest if fits[q])
+            credited_weight = sum(weight[q] * fits[q] for q in rest)
             covered = (named_weight + context_weight) / total if total else 0.0
-            credited = (named_weight + CONTEXT_WEIGHT * context_weight) / total if total else 0.0
+            credited = (named_weight + CONTEXT_WEIGHT * credited_weight) / total if total else 0.0
             complete = covered > 0.999 and named_weight > 0
             by_names = named_weight >= total * 0.999
-            ranked.append(Candidate(entry_id, covered, share * credited, share, complete, by_names))
+            by_name_part = named_weight / total if total else 0.0
+            ranked.append(
+                Candidate(
+                    entry_id,
+                    covered,
+                    share * credited,
+                    share,
+                    complete,
+                    by_names,
+                    left,
+                    by_name_part,
+                )
+            )
         ranked.sort(key=lambda c: (-c.complete, -c.score, -c.covered, c.id))
         return ranked
 
     def _share(
-        self, name_words: list[str], words: list[str], near: Mapping[str, set[str]]
+        self,
+        name_words: list[str],
+        words: list[str],
+        near: Mapping[str, set[str]],
+        also: AbstractSet[str] = frozenset(),
     ) -> float:
-        """How much of a name the query covers, by weight; generic words count a little."""
+        """How much of a name the query covers, by weight; generic words count a little.
+        `also`: name words the query holds another way (spelled out from an abbreviation)."""
         have = total = 0.0
         for word in name_words:
             if word in STOPWORDS:
                 continue
             heft = GENERIC_IN_NAME if word in GENERIC else self._idf(word)
             total += heft
-            if any(word in near.get(q, ()) or word == q for q in words):
+            if word in also or any(word in near.get(q, ()) or word == q for q in words):
                 have += heft
         return have / total if total else 1.0
 
@@ -336,6 +413,7 @@ class Matcher:
                 query_word, list(vocabulary), scorer=fuzz.ratio, limit=None,
                 score_cutoff=accept if len(query_word) > TYPO_MIN else SHORT_WORD_ACCEPT,
             )
+            if word[0] == query_word[0]  # a slip of the hand, not another word's ending
             }  # fmt: skip
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
@@ -351,19 +429,114 @@ class Candidate(NamedTuple):
     share: float  # the share of its best name the query covers
     complete: bool  # covers every distinctive word, at least one with a name
     named: bool  # covers every distinctive word with a name, without context
+    left: frozenset[str] = frozenset()  # the words of its best name the query does not hold
+    by_name: float = 0.0  # the share of the query's distinctive weight its names cover
 
 
 _LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")
 _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 
 
-def _fits(query_word: str, context: AbstractSet[str]) -> bool:
-    """A query word fits an entry's context: one of its words, or a spinal level
-    (T12, L4 ...) in one of its regions."""
+def _heft(words: Collection[str], weight: Mapping[str, float]) -> float:
+    return sum(weight[word] for word in words)
+
+
+def _holds(words: Sequence[str], run: Sequence[str]) -> bool:
+    """The words hold the run, side by side."""
+    width = len(run)
+    return any(tuple(words[i : i + width]) == tuple(run) for i in range(len(words) - width + 1))
+
+
+def spelled_out_in(abbreviation: str, name_words: Sequence[str]) -> list[tuple[str, ...]]:
+    """The runs of a name's words an abbreviation stands for: each word gives its first
+    letter and maybe more of its letters, in order ("rfa": radiofrequency ablation,
+    "tfesi": transforaminal epidural steroid injection)."""
+    found: list[tuple[str, ...]] = []
+    for start in range(len(name_words)):
+        for end in range(start + 2, len(name_words) + 1):
+            if _abbreviates(abbreviation, name_words[start:end]):
+                found.append(tuple(name_words[start:end]))
+    # The reading with the most words wins ("esi": epidural steroid injection, not
+    # "epidural steroid" with the i taken from "steroid").
+    longest = max((len(run) for run in found), default=0)
+    return [run for run in found if len(run) == longest]
+
+
+def _abbreviates(letters: str, words: Sequence[str]) -> bool:
+    if not words:
+        return not letters
+    if not letters or letters[0] != words[0][0]:
+        return False
+    word, rest = words[0], letters[1:]
+    # This word gives its first letter and then any of its other letters, in order.
+    for taken in range(len(rest) + 1):
+        if _in_order(rest[:taken], word[1:]) and _abbreviates(rest[taken:], words[1:]):
+            return True
+    return False
+
+
+def _in_order(letters: str, word: str) -> bool:
+    position = 0
+    for letter in letters:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _most_generic(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The candidate whose best name leaves out of the query only words every other's
+    best name leaves out too, and fewer: the generic entry for a generic query
+    ("epidural": Epidural steroid injection, not Cervical epidural steroid injection)."""
+    if len(candidates) < 2:
+        return None
+    for candidate in candidates:
+        if candidate.named and all(
+            candidate.left < other.left for other in candidates if other is not candidate
+        ):
+            return candidate
+    return None
+
+
+def _fits(query_word: str, context: Mapping[str, float]) -> float:
+    """How much a query word fits an entry's context (0: not at all): as one of its
+    words, or as a spinal level (T12, L4 ...) in one of its regions."""
     if query_word in context:
-        return True
+        return context[query_word]
     level = _LEVEL.fullmatch(query_word)
-    return level is not None and _LEVEL_REGIONS[level.group(1)] in context
+    return context.get(_LEVEL_REGIONS[level.group(1)], 0.0) if level is not None else 0.0
+
+
+# Lay words for the spine's regions, as a procedure's name would say them.
+_REGION_PHRASES = {
+    ("low", "back"): "lumbar",
+    ("lower", "back"): "lumbar",
+    ("mid", "back"): "thoracic",
+    ("upper", "back"): "thoracic",
+    ("neck",): "cervical",
+    ("sacrum",): "sacral",
+    ("tailbone",): "sacral",
+}
+
+
+def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
+    """The query's words with lay words for a spinal region put as a name says them
+    ("lower back facet injection" -> "lumbar facet injection"), unless a name uses
+    the lay word itself."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        for phrase, region in _REGION_PHRASES.items():
+            if tuple(words[index : index + len(phrase)]) == phrase and (
+                len(phrase) > 1 or phrase[0] not in vocabulary
+            ):
+                out.append(region)
+                index += len(phrase)
+                break
+        else:
+            out.append(words[index])
+            index += 1
+    return out
 
 
 def name_keys(entry_id: str, names: Iterable[str]) -> list[str]:

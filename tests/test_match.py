@@ -6,7 +6,7 @@ import pytest
 
 from painref.catalog import Catalog, open_catalog
 from painref.errors import Ambiguous, NotFound, UsageProblem
-from painref.match import Matcher, normalise
+from painref.match import Matcher, normalise, spelled_out_in
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +200,76 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         "'sciatica' is a condition (Sciatica), not a procedure; for the procedures that "
         "treat it, run: painref find --condition sciatica"
     )
+
+
+# The ranking's rules, each on the real catalog -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Lay words for a spinal region read as the region a name carries.
+        ("lower back facet injection", "lumbar-facet-injection"),
+        ("neck RFA", "cervical-radiofrequency-ablation"),
+        # A generic query gives the generic entry, not one of its specific kinds.
+        ("epidural", "epidural-steroid-injection"),
+        # The only entry that covers the query at all, through its medicines.
+        ("ziconotide pump", "implantable-drug-pump"),
+        # Spelling: "diskectomy" is "discectomy".
+        ("endoscopic diskectomy", "endoscopic-discectomy"),
+    ],
+)
+def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> None:
+    assert catalog.procedure(query).id == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # "occipital nerve" names the occipital nerve block better than anything that
+        # covers the whole query through context: no guess.
+        "occipital nerve stimulation",
+        # Procedures the catalog does not hold, sharing words with ones it does.
+        "knee joint injection",
+        "cervical discectomy",
+    ],
+)
+def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
+    with pytest.raises(NotFound):
+        catalog.procedure(query)
+
+
+def test_a_typo_keeps_the_first_letter(catalog: Catalog) -> None:
+    # "gonarthrosis" is as close to "coxarthrosis" as many typos are to their word.
+    with pytest.raises(NotFound):
+        catalog.condition("gonarthrosis")
+    assert catalog.condition("sciatca").id == "sciatica"
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "words", "runs"),
+    [
+        ("esi", "cervical epidural steroid injection", [("epidural", "steroid", "injection")]),
+        ("rfa", "cervical radiofrequency ablation", [("radiofrequency", "ablation")]),
+        (
+            "tfesi",
+            "transforaminal epidural steroid injection",
+            [tuple("transforaminal epidural steroid injection".split())],
+        ),
+        ("mbb", "medial branch block", [("medial", "branch", "block")]),
+        ("esi", "facet joint injection", []),
+    ],
+)
+def test_an_abbreviation_is_spelled_out_in_name_words(
+    abbreviation: str, words: str, runs: list[tuple[str, ...]]
+) -> None:
+    assert spelled_out_in(abbreviation, words.split()) == runs
+
+
+def test_an_abbreviation_naming_one_procedure_names_others_with_its_words(
+    catalog: Catalog,
+) -> None:
+    # "TFESI" names the epidural steroid injection; spelled out, it is also in the
+    # cervical one's name, so "cervical TFESI" is that one.
+    assert ("transforaminal", "epidural", "steroid", "injection") in catalog._spelled_out("tfesi")
+    assert catalog.procedure("cervical TFESI").id == "cervical-epidural-injection"
