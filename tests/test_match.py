@@ -254,7 +254,7 @@ def test_a_typo_keeps_the_first_letter(catalog: Catalog) -> None:
         (
             "tfesi",
             "transforaminal epidural steroid injection",
-            [tuple("transforaminal epidural steroid injection".split())],
+            [("transforaminal", "epidural", "steroid", "injection")],
         ),
         ("mbb", "medial branch block", [("medial", "branch", "block")]),
         ("esi", "facet joint injection", []),
