@@ -4,7 +4,7 @@ Every field is searched as it reads on the card (render.fields), plus the names,
 aliases and lookup names, and the synonyms of the conditions treated. Question
 words ("how", "can", "does") are dropped; a field word ("risks", "how long",
 "recovery") is not searched for but points the excerpts at its field. The
-other words may be written another way (data/search-words.yaml: "cortisone"
+other words may be written another way (data/search-words.json: "cortisone"
 finds "steroid", "Eliquis" finds "blood thinner").
 
 A word matches in any of its forms ("drooping" finds "droopy", "eyelids"
@@ -46,7 +46,7 @@ WEIGHTS: dict[str, float] = {
     "related": 0,  # other procedures' names: shown, never a reason to rank
 }
 PHRASE_BONUS = 2.0  # a word beside the next word of the query, as typed, counts this much more
-SYNONYM_WEIGHT = 0.7  # a match through data/search-words.yaml counts this much of a direct one
+SYNONYM_WEIGHT = 0.7  # a match through data/search-words.json counts this much of a direct one
 # A hit holds at least this share of the query's weight, and scores at least
 # KEEP_SCORE of the best hit's score.
 MIN_SHARE = 0.4
@@ -97,7 +97,7 @@ FIELD_WORDS = {normalise(words): fields for words, fields in FIELD_WORDS.items()
 
 class Term(NamedTuple):
     """A word or phrase of the query, normalised, and the word sequences that match it:
-    its own first, then those data/search-words.yaml gives for it."""
+    its own first, then those data/search-words.json gives for it."""
 
     typed: str
     forms: tuple[tuple[str, ...], ...]
@@ -190,10 +190,14 @@ def search(catalog: Catalog, query: Query) -> Results:
     catalog's words close to any term that looks misspelt."""
     needles = {word for term in query.terms for form in term.forms for word in form}
     texts = {}  # each procedure that may hold a term: its segments and their words
+    named = _lookup_names(catalog)
+    cores = {_core(needle) for needle in needles}
     for procedure in catalog.procedures.values():
-        segments = list(_segments(catalog, procedure))
-        if _may_hold(segments, needles):
-            texts[procedure.id] = (procedure, segments, [_words(s) for s in segments])
+        segments = list(_segments(catalog, procedure, named))
+        if _may_hold(segments, cores):
+            # Only a segment holding some needle's letters can match: the rest go unread.
+            words_of = [_words(s) if _may_hold((s,), cores) else [] for s in segments]
+            texts[procedure.id] = (procedure, segments, words_of)
     vocabulary = sorted(
         {
             normal
@@ -251,9 +255,10 @@ def _held(found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]]
 def _holders_of_words(catalog: Catalog) -> dict[str, int]:
     """Each word of the catalog (normalised): how many procedures hold it."""
     holders: dict[str, int] = {}
+    named = _lookup_names(catalog)
     for procedure in catalog.procedures.values():
         words: set[str] = set()
-        for segment in _segments(catalog, procedure):
+        for segment in _segments(catalog, procedure, named):
             words.update(_normal_of(word) for word in _WORD.findall(segment.text))
         for word in words - {""}:
             holders[word] = holders.get(word, 0) + 1
@@ -279,9 +284,11 @@ class _Segment(NamedTuple):
     text: str
 
 
-def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
+def _segments(
+    catalog: Catalog, procedure: Procedure, named: Mapping[str, list[str]]
+) -> Iterator[_Segment]:
     yield _Segment("name", "; ".join((procedure.name, *procedure.aliases)))
-    looked_up = _lookup_names(catalog).get(procedure.id)
+    looked_up = named.get(procedure.id)
     if looked_up:
         yield _Segment("names", "; ".join(looked_up))
     for name in FIELDS:
@@ -304,8 +311,9 @@ def _lookup_names(catalog: Catalog) -> dict[str, list[str]]:
     return named
 
 
-def _may_hold(segments: Sequence[_Segment], needles: AbstractSet[str]) -> bool:
-    """Whether some needle's letters appear: a quick test that can only err towards yes.
+def _may_hold(segments: Sequence[_Segment], cores: AbstractSet[str]) -> bool:
+    """Whether some needle's core letters (see _core) appear: a quick test that can
+    only err towards yes.
 
     A word matches only words with its stem or its beginning, so the text needs
     only the parts of normalising that change letters inside a word: folding
@@ -318,7 +326,7 @@ def _may_hold(segments: Sequence[_Segment], needles: AbstractSet[str]) -> bool:
     for british, american in SPELLINGS:
         respelled = respelled.replace(british, american)
     haystack += " " + respelled
-    return any(_core(needle) in haystack for needle in needles)
+    return any(core in haystack for core in cores)
 
 
 def _core(word: str) -> str:

@@ -1,6 +1,6 @@
 """Words a search may use for what the catalog calls by another name.
 
-data/search-words.yaml lists them, each group with the public page that uses the
+data/search-words.json lists them, each group with the public page that uses the
 words that way. Read only when a search runs; a missing or damaged file (it ships
 with painref, so that means a broken install) just means no synonyms.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-FILE_NAME = "search-words.yaml"
+FILE_NAME = "search-words.json"
 
 
 def file_path() -> Path:
@@ -24,12 +24,12 @@ def file_path() -> Path:
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Each normalised word or phrase a query may use, with the normalised words and
     phrases it also finds."""
-    import yaml
+    import json  # not YAML: its parser costs a search more than the rest of its start-up
 
     from painref.match import normalise
 
     try:
-        data = yaml.safe_load(file_path().read_text(encoding="utf-8"))
+        data = json.loads(file_path().read_text(encoding="utf-8"))
         groups = data["synonyms"]
         found: dict[str, list[str]] = {}
         for group in groups:
@@ -40,6 +40,6 @@ def synonyms() -> dict[str, tuple[str, ...]]:
                 for other in [*words, *finds]:
                     if other != word and other not in also:
                         also.append(other)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return {}
     return {word: tuple(also) for word, also in found.items()}

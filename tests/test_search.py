@@ -135,9 +135,7 @@ def test_synonyms_and_drug_names_carry_over(text: str, query: str) -> None:
 
 
 def test_every_synonym_group_is_sourced_and_finds_something() -> None:
-    import yaml
-
-    data = yaml.safe_load(synonyms_path().read_text(encoding="utf-8"))
+    data = json.loads(synonyms_path().read_text(encoding="utf-8"))
     catalog_words = set(_holders_of_words(REAL))
     for group in data["synonyms"]:
         assert set(group) == {"words", "finds", "url", "excerpt"}, group
