@@ -296,19 +296,30 @@ class Catalog:
 
     def procedure(self, query: str) -> Procedure:
         """The procedure a query names; a condition typed instead says so and points
-        to the procedures that treat it."""
+        to the procedures that treat it. A condition's own name ("back pain") is that
+        condition, even where it is also part of a procedure's name."""
+        _within_limit(query, "procedure")
+        key = normalise(query)
+        procedure_named = bool(key) and bool(self._matcher("procedure").exact(key))
+        if key and not procedure_named and self._matcher("condition").exact(key):
+            self._not_a_procedure(query, NotFound(""))
         try:
             return self.procedures[self._resolve(query, self.procedures, "procedure")]
         except NotFound as missing:
-            condition = self._condition_named(query)
-            if condition is None:
-                raise
-            term = query.strip()
-            raise NotFound(
-                f"{_quote(query)} is a condition ({condition}), not a procedure; for the "
-                f"procedures that treat it, run: painref find --condition {shlex.quote(term)}",
-                missing.candidates,
-            ) from None
+            self._not_a_procedure(query, missing)
+            raise
+
+    def _not_a_procedure(self, query: str, missing: NotFound) -> None:
+        """Raises the pointer to `find --condition` when the query names a condition."""
+        condition = self._condition_named(query)
+        if condition is None:
+            return
+        term = query.strip()
+        raise NotFound(
+            f"{_quote(query)} is a condition ({condition}), not a procedure; for the "
+            f"procedures that treat it, run: painref find --condition {shlex.quote(term)}",
+            missing.candidates,
+        )
 
     def _condition_by_code(self, query: str) -> Condition:
         """The condition an ICD-10-CM code sits at or below."""
@@ -454,6 +465,20 @@ class Catalog:
                 for entry_id in code.conditions:
                     if entry_id in records:
                         yield normalise(code.title), entry_id
+
+    def shown_aliases(self, procedure: Procedure) -> tuple[str, ...]:
+        """The aliases a card shows as "also called": each once, none that only
+        repeats the name, and none another procedure answers to too (a family name
+        such as "RFA" finds the family; it is no name of this one alone)."""
+        store = self._name_store("procedure")
+        shown: list[str] = []
+        keys = {normalise(procedure.name)}
+        for alias in procedure.aliases:
+            key = normalise(alias)
+            if key not in keys and set(store.ids(key)) <= {procedure.id}:
+                shown.append(alias)
+            keys.add(key)
+        return tuple(shown)
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)

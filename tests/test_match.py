@@ -7,6 +7,7 @@ import pytest
 from painref.catalog import Catalog, open_catalog
 from painref.errors import Ambiguous, NotFound, UsageProblem
 from painref.match import Matcher, normalise, spelled_out_in
+from tests.conftest import Invoke
 
 
 @pytest.fixture(scope="module")
@@ -273,3 +274,35 @@ def test_an_abbreviation_naming_one_procedure_names_others_with_its_words(
     # cervical one's name, so "cervical TFESI" is that one.
     assert ("transforaminal", "epidural", "steroid", "injection") in catalog._spelled_out("tfesi")
     assert catalog.procedure("cervical TFESI").id == "cervical-epidural-injection"
+
+
+def test_a_card_shows_each_alias_once_and_no_family_name(catalog: Catalog) -> None:
+    store = catalog._name_store("procedure")
+    for procedure in catalog.procedures.values():
+        shown = catalog.shown_aliases(procedure)
+        keys = [normalise(alias) for alias in shown]
+        assert len(keys) == len(set(keys)), procedure.id
+        assert normalise(procedure.name) not in keys, procedure.id
+        for key in keys:
+            assert store.ids(key) == [procedure.id], (procedure.id, key)
+    hip = catalog.procedures["hip-radiofrequency-ablation"]
+    assert "RFA" in hip.aliases and "RFA" not in catalog.shown_aliases(hip)
+    assert "hip RFA" in catalog.shown_aliases(hip)
+
+
+def test_the_card_line_is_the_shown_aliases(run: Invoke) -> None:
+    out = run("show", "hip-radiofrequency-ablation").stdout
+    assert "also called: hip RFA, hip joint denervation," in out
+    assert "RFA," not in out.split("also called:")[1].split("\n\n")[0].replace("hip RFA,", "")
+
+
+def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
+    catalog: Catalog,
+) -> None:
+    # "stem cell therapy for back pain" is an alias; "back pain" is still the condition.
+    with pytest.raises(NotFound) as caught:
+        catalog.procedure("back pain")
+    assert caught.value.message.startswith(
+        "'back pain' is a condition (Low back pain or Neck and back pain), not a procedure;"
+    )
+    assert catalog.procedure("stem cell therapy for back pain").id == "stem-cell-therapy"

@@ -67,8 +67,9 @@ def procedure_handout(catalog: Catalog, procedure: Procedure) -> str:
     """One procedure: every field in FIELDS order, its sources, and the note."""
     citations = Citations()
     subtitle = f"*{escape(_capitalised(vocab.CATEGORIES[procedure.category]))}*"
-    if procedure.aliases:
-        subtitle += " · also called: " + ", ".join(_inline(a) for a in procedure.aliases)
+    aliases = catalog.shown_aliases(procedure)
+    if aliases:
+        subtitle += " · also called: " + ", ".join(_inline(a) for a in aliases)
     blocks = [f"# {_inline(procedure.name)}", subtitle, f"Catalog id: {_code(procedure.id)}"]
     for name, label in FIELDS.items():
         if name == "category":

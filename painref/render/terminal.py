@@ -98,8 +98,9 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
     heading.append(procedure.name, style="bold")
     heading.append(f"  ({procedure.id})", style="dim")
     subtitle = Text(vocab.CATEGORIES[procedure.category], style="italic")
-    if procedure.aliases:
-        subtitle.append(" · also called: " + ", ".join(procedure.aliases), style="dim")
+    aliases = catalog.shown_aliases(procedure)
+    if aliases:
+        subtitle.append(" · also called: " + ", ".join(aliases), style="dim")
     if styled:
         return Group(
             Panel(
