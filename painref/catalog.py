@@ -291,6 +291,7 @@ class Catalog:
         self._names = names
         self._name_store = name_store or self._names_in_records
         self._matchers: dict[str, Matcher] = {}
+        self._regions_treated: dict[str, dict[str, float]] | None = None
 
     # Lookup -----------------------------------------------------------------
 
@@ -396,10 +397,13 @@ class Catalog:
         if kind not in self._matchers:
             if kind == "procedure":
                 self._matchers[kind] = Matcher(
-                    self._name_store(kind), self._procedure_context, self._spelled_out
+                    self._name_store(kind),
+                    self._procedure_context,
+                    self._spelled_out,
+                    lay_regions=True,
                 )
             else:
-                self._matchers[kind] = Matcher(self._name_store(kind))
+                self._matchers[kind] = Matcher(self._name_store(kind), self._condition_context)
         return self._matchers[kind]
 
     def _spelled_out(self, word: str) -> list[tuple[str, ...]]:
@@ -421,6 +425,17 @@ class Catalog:
                         runs.append(run)
         return runs
 
+    def _condition_context(self, condition_id: str) -> dict[str, float]:
+        """Words that fit a condition without naming it: the body regions of the
+        procedures that treat it ("slipped disc in my neck", "L4-L5 disc herniation")."""
+        if self._regions_treated is None:
+            self._regions_treated = {}
+            for procedure in self.procedures.values():
+                words = _region_words(procedure.regions)
+                for treated in procedure.conditions:
+                    self._regions_treated.setdefault(treated, {}).update(words)
+        return self._regions_treated.get(condition_id, {})
+
     def _procedure_context(self, procedure_id: str) -> dict[str, float]:
         """Words that fit a procedure without naming it: its regions, kind, medicines,
         imaging and purpose, and the conditions it treats ("lumbar kyphoplasty", "ESI
@@ -428,13 +443,15 @@ class Catalog:
         procedures ("unlike open discectomy")."""
         procedure = self.procedures[procedure_id]
         texts = [vocab.CATEGORIES[procedure.category], *procedure.medications]
-        for value in (*procedure.regions, *procedure.guidance, *procedure.purpose):
-            label = {**vocab.REGIONS, **vocab.GUIDANCE, **vocab.PURPOSES}.get(value, value)
+        for value in (*procedure.guidance, *procedure.purpose):
+            label = {**vocab.GUIDANCE, **vocab.PURPOSES}.get(value, value)
             texts += [value, label, *vocab.SYNONYMS.get(value, ())]
         for condition_id in procedure.conditions:
             condition = self.conditions[condition_id]
             texts += [condition.name, *condition.aliases]
-        return {word: 1.0 for text in texts for word in normalise(text).split()}
+        fitting = _region_words(procedure.regions)
+        fitting.update({word: 1.0 for text in texts for word in normalise(text).split()})
+        return fitting
 
     @property
     def names(self) -> tuple[LookupName, ...]:
@@ -628,6 +645,14 @@ class Catalog:
             + (f"; did you mean: {', '.join(options)}?" if options else ""),
             tuple(Candidate(option, option) for option in options),
         )
+
+
+def _region_words(regions: Sequence[str]) -> dict[str, float]:
+    """The words for body regions: their ids, labels and everyday synonyms."""
+    texts = []
+    for region in regions:
+        texts += [region, vocab.REGIONS.get(region, region), *vocab.SYNONYMS.get(region, ())]
+    return {word: 1.0 for text in texts for word in normalise(text).split()}
 
 
 def _described(ids: Sequence[str], records: Mapping[str, _Named], kind: str) -> str:

@@ -212,10 +212,12 @@ class Matcher:
         names: Mapping[str, Iterable[str]] | NameStore,
         context: Callable[[str], Mapping[str, float]] | None = None,
         spelled_out: Callable[[str], Collection[tuple[str, ...]]] | None = None,
+        lay_regions: bool = False,
     ) -> None:
         """`context(id)`: normalised words that fit an entry without naming it, each
-        with how much it counts (a name counts 1); with a context, an entry's own
-        names add up to cover a query. `spelled_out(word)`: the runs of
+        with how much it counts (a name counts 1). `lay_regions`: the names say
+        "lumbar", not "lower back", and an entry's own names add up to cover a query
+        (procedures). `spelled_out(word)`: the runs of
         name words an abbreviation stands for ("esi": epidural steroid injection)."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
@@ -225,6 +227,7 @@ class Matcher:
         self._store = names
         self._context = context
         self._spelled_out = spelled_out
+        self._lay_regions = lay_regions
         self._entries: dict[str, int] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
@@ -266,13 +269,22 @@ class Matcher:
             generic = _most_generic(close)
             if generic is not None:
                 return Match((generic.id,), exact=False)
+            # One entry's names say all of it; the others need context for some.
+            by_names = [c for c in close if c.named]
+            if len(close) > 1 and len(by_names) == 1 and by_names[0] is top:
+                return Match((top.id,), exact=False)
             if len(close) > 1 and top.share >= ASK_MIN_SHARE:
                 return Match(tuple(sorted(c.id for c in close)), exact=False)
         if not ranked and len(key) >= MIN_SUGGEST_QUERY:
             ranked = self.rank(key, accept=SUGGEST)  # typos past what a match forgives
         if ranked:
             best = ranked[0].covered
-            chosen = [c.id for c in ranked if c.covered >= best * SUGGEST_SHARE]
+            best_score = max(c.score for c in ranked)
+            chosen = [
+                c.id
+                for c in ranked
+                if c.covered >= best * SUGGEST_SHARE or c.score >= best_score * SUGGEST_SHARE
+            ]
             return Match((), exact=False, suggestions=tuple(chosen[:MAX_SUGGESTIONS]))
         return Match((), exact=False)
 
@@ -281,7 +293,8 @@ class Matcher:
         similar to a word of a name), best first. An entry covers the words any of
         its names hold; its share is that of the name the query covers most."""
         words = [w for w in key.split() if w not in STOPWORDS] or key.split()
-        if self._context is not None:
+        words = _pain_named(words, self._words())
+        if self._lay_regions:
             words = _regions_named(words, self._words())
         distinctive = [w for w in words if w not in GENERIC] or words
         near = {word: self._near(word, accept) for word in distinctive}
@@ -311,7 +324,7 @@ class Matcher:
             )
             entry_ids = self._store.ids(name)
             for entry_id in entry_ids:
-                if len(entry_ids) == 1 and self._context is not None:
+                if len(entry_ids) == 1 and self._lay_regions:
                     # A procedure's own names add up ("lumbar" from one, "RFA" from another) ...
                     own.setdefault(entry_id, set()).update(named)
                 else:  # ... a family name, or a condition's name, counts on its own
@@ -415,6 +428,8 @@ class Matcher:
             )
             if word[0] == query_word[0]  # a slip of the hand, not another word's ending
             }  # fmt: skip
+            # Two letters swapped ("pian"): one slip, however short the word.
+            near.update(word for word in _swapped(query_word) if word in vocabulary)
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
         return near
@@ -435,6 +450,11 @@ class Candidate(NamedTuple):
 
 _LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")
 _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
+
+
+def _swapped(word: str) -> list[str]:
+    """The word with each pair of neighbouring letters swapped."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
 
 
 def _heft(words: Collection[str], weight: Mapping[str, float]) -> float:
@@ -517,6 +537,28 @@ _REGION_PHRASES = {
     ("sacrum",): "sacral",
     ("tailbone",): "sacral",
 }
+
+
+# Everyday words for pain, as a name says it.
+_PAIN_WORDS = frozenset({"ache", "aching", "achy", "sore", "soreness", "painful"})
+
+
+def _pain_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
+    """The query's words with everyday words for pain put as names say it: "sore
+    knee" is "knee pain", "backache" is "back pain" (unless a name uses the word)."""
+    if "pain" not in vocabulary:
+        return words
+    out: list[str] = []
+    for word in words:
+        if word in vocabulary:
+            out.append(word)
+        elif word in _PAIN_WORDS:
+            out.append("pain")
+        elif word.endswith("ache") and len(word) > 6:
+            out += [word[: -len("ache")], "pain"]
+        else:
+            out.append(word)
+    return list(dict.fromkeys(out))
 
 
 def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:

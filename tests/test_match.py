@@ -306,3 +306,22 @@ def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
         "'back pain' is a condition (Low back pain or Neck and back pain), not a procedure;"
     )
     assert catalog.procedure("stem cell therapy for back pain").id == "stem-cell-therapy"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Two letters swapped is one slip, even in a short word.
+        ("neck pian", "neck-pain"),
+        # Everyday words for pain read as "pain".
+        ("sore knee", "knee-pain"),
+        ("neckache", "neck-pain"),
+        # The regions of the procedures that treat a condition fit it without naming it.
+        ("slipped disc in my neck", "herniated-disc"),
+        ("L4-L5 disc herniation", "herniated-disc"),
+        # The one whose names say every word wins over those needing context for some.
+        ("pinched nerve in my lower back", "sciatica"),
+    ],
+)
+def test_condition_lookup_reads_everyday_words(catalog: Catalog, query: str, expected: str) -> None:
+    assert catalog.condition(query).id == expected
