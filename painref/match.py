@@ -93,6 +93,10 @@ ASK_MIN_SHARE = 0.3
 # A generic word of a name still weighs this much in how much of it a query covers:
 # "SI joint" covers "SI joint injection" only in part.
 GENERIC_IN_NAME = 2.0
+# A condition's own names add up to cover a query when the query covers at least this
+# share of each ("mechanical back pain" and "low back pain"; not a long ICD-10-CM title
+# that shares one word). A procedure's always do.
+OWN_NAMES_SHARE = 0.5
 # Words covered by context count this much towards the score (a name counts fully).
 CONTEXT_WEIGHT = 0.3
 # Query words shorter than this are matched exactly, never as a typo
@@ -215,10 +219,10 @@ class Matcher:
         lay_regions: bool = False,
     ) -> None:
         """`context(id)`: normalised words that fit an entry without naming it, each
-        with how much it counts (a name counts 1). `lay_regions`: the names say
-        "lumbar", not "lower back", and an entry's own names add up to cover a query
-        (procedures). `spelled_out(word)`: the runs of
-        name words an abbreviation stands for ("esi": epidural steroid injection)."""
+        with how much it counts (a name counts 1). `spelled_out(word)`: the runs of
+        name words an abbreviation stands for ("esi": epidural steroid injection).
+        `lay_regions`: the names say "lumbar", not "lower back" or "L4", and an entry's
+        own names always add up to cover a query (procedures)."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
                 (key, entry_id) for entry_id, entry_names in names.items()
@@ -292,7 +296,9 @@ class Matcher:
         """Entries that cover any of the query's words (each at least `accept`
         similar to a word of a name), best first. An entry covers the words any of
         its names hold; its share is that of the name the query covers most."""
-        words = [w for w in key.split() if w not in STOPWORDS] or key.split()
+        # A bare number is the end of a level range ("L4-5"): it says nothing alone.
+        words = [w for w in key.split() if w not in STOPWORDS and not w.isdigit()]
+        words = words or key.split()
         words = _pain_named(words, self._words())
         if self._lay_regions:
             words = _regions_named(words, self._words())
@@ -306,7 +312,7 @@ class Matcher:
         own: dict[str, set[str]] = {}  # id -> query words its own names hold
         by_family: dict[str, set[str]] = {}  # id -> the most a family name of it holds
         best_name: dict[str, tuple[float, frozenset[str]]] = {}  # id -> (share, words left)
-        for name in self._store.keys_with(looked_for):
+        for name in sorted(self._store.keys_with(looked_for)):  # ties settle the same way
             name_words = name.split()
             # Name words an abbreviation of the query stands for ("cervical ESI").
             spelled_here = {
@@ -324,7 +330,7 @@ class Matcher:
             )
             entry_ids = self._store.ids(name)
             for entry_id in entry_ids:
-                if len(entry_ids) == 1 and self._lay_regions:
+                if len(entry_ids) == 1 and (self._lay_regions or share >= OWN_NAMES_SHARE):
                     # A procedure's own names add up ("lumbar" from one, "RFA" from another) ...
                     own.setdefault(entry_id, set()).update(named)
                 else:  # ... a family name, or a condition's name, counts on its own
@@ -410,11 +416,13 @@ class Matcher:
         return self._entry_counts()
 
     def _near(self, query_word: str, accept: float = WORD_ACCEPT) -> set[str]:
-        """Words of names that the query word is, misspells or begins. A word of
-        some name means itself only: "disc" is no prefix of "discography"."""
+        """Words of names that the query word is, is a form of, misspells or begins.
+        A word of some name means itself and its other forms only: "disc" is no
+        prefix of "discography", but "discogram" is a form of it."""
         vocabulary = self._words()
+        forms = _forms_in(query_word, vocabulary)
         if query_word in vocabulary:
-            return {query_word}
+            return {query_word, *forms}
         if len(query_word) < TYPO_MIN:
             near = set()
         else:
@@ -432,7 +440,7 @@ class Matcher:
             near.update(word for word in _swapped(query_word) if word in vocabulary)
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
-        return near
+        return near | forms
 
 
 class Candidate(NamedTuple):
@@ -450,6 +458,38 @@ class Candidate(NamedTuple):
 
 _LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")
 _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
+
+
+# Endings that make another form of the same word, longest first.
+_ENDINGS = ("ography", "ogram", "ation", "ator", "osis", "otic", "ade", "ion", "ed", "ar", "us")
+# Forms match when what is left is at least this long (both with an ending), or
+# FORM_BARE_MIN long when one of them is the bare word ("blockade", "block").
+FORM_MIN = 4
+FORM_BARE_MIN = 5
+
+
+def _form_root(word: str) -> tuple[str, bool]:
+    """The word without one ending that makes another form of it, and whether it had one."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= FORM_MIN:
+            return word[: -len(ending)], True
+    return word, False
+
+
+def _forms_in(word: str, vocabulary: Iterable[str]) -> set[str]:
+    """The vocabulary's other forms of a word: "discogram" and "discography",
+    "osteoporotic" and "osteoporosis", "implantation" and "implant"."""
+    root, ended = _form_root(word)
+    if len(root) < FORM_MIN or (not ended and len(root) < FORM_BARE_MIN):
+        return set()
+    forms = set()
+    for other in vocabulary:
+        if other != word and other.startswith(root):
+            other_root, other_ended = _form_root(other)
+            bare = not (ended and other_ended)
+            if other_root == root and (not bare or len(root) >= FORM_BARE_MIN):
+                forms.add(other)
+    return forms
 
 
 def _swapped(word: str) -> list[str]:
@@ -562,9 +602,9 @@ def _pain_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
 
 
 def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
-    """The query's words with lay words for a spinal region put as a name says them
-    ("lower back facet injection" -> "lumbar facet injection"), unless a name uses
-    the lay word itself."""
+    """The query's words with lay words for a spinal region, and spinal levels, put
+    as a name says them ("lower back facet injection", "L4-5 facet injection" ->
+    "lumbar facet injection"), unless a name uses the lay word itself."""
     out: list[str] = []
     index = 0
     while index < len(words):
@@ -576,9 +616,11 @@ def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
                 index += len(phrase)
                 break
         else:
-            out.append(words[index])
+            level = _LEVEL.fullmatch(words[index])
+            # A spinal level is its region as a name says it ("L4-5 facet injection").
+            out.append(_LEVEL_REGIONS[level.group(1)] if level else words[index])
             index += 1
-    return out
+    return list(dict.fromkeys(out))
 
 
 def name_keys(entry_id: str, names: Iterable[str]) -> list[str]:

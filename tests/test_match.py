@@ -6,7 +6,7 @@ import pytest
 
 from painref.catalog import Catalog, open_catalog
 from painref.errors import Ambiguous, NotFound, UsageProblem
-from painref.match import Matcher, normalise, spelled_out_in
+from painref.match import Matcher, _forms_in, normalise, spelled_out_in
 from tests.conftest import Invoke
 
 
@@ -325,3 +325,25 @@ def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
 )
 def test_condition_lookup_reads_everyday_words(catalog: Catalog, query: str, expected: str) -> None:
     assert catalog.condition(query).id == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Other forms of a word: -ade, -ation/-ator, -ogram/-ography, -osis/-otic.
+        ("nerve blockade", "nerve-block"),
+        ("spinal cord stimulator implantation", "spinal-cord-stimulator-implant"),
+        # A spinal level reads as its region; a bare number ends a range.
+        ("L4-5 facet injection", "lumbar-facet-injection"),
+    ],
+)
+def test_word_forms_and_levels(catalog: Catalog, query: str, expected: str) -> None:
+    assert catalog.procedure(query).id == expected
+
+
+def test_forms_need_a_root_long_enough() -> None:
+    vocabulary = ["block", "disc", "discography", "discogram", "osteoporosis", "extrusion"]
+    assert _forms_in("blockade", vocabulary) == {"block"}
+    assert _forms_in("discogram", vocabulary) == {"discography"}
+    assert _forms_in("disc", vocabulary) == set()  # no prefix of discography
+    assert _forms_in("osteoporotic", vocabulary) == {"osteoporosis"}
