@@ -13,8 +13,9 @@ A word matches in any of its forms ("drooping" finds "droopy", "eyelids"
 "vertebra") unless it is itself a word of the catalog. Words weigh more the
 fewer procedures they are in. Hits rank by how much of the query's weight they
 hold, then by where (a name counts more than a risk) and whether the words
-stand together as typed. A word no procedure has is left out of the weighing
-unless it looks like a misspelling of one, which leaves the search to suggest.
+stand together as typed. A word no procedure has weighs as a rare word would,
+so a hit must hold enough of the rest; one that looks like a misspelling of a
+catalog word weighs as that word, and the search suggests it.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ KEEP_SCORE = 0.25
 MAX_EXCERPTS = 3
 EXCERPT_CHARS = 58  # around the first match: one line beside its label at 80 columns
 PREFIX_MIN = 4  # a query word this long also matches words it begins
-CLOSE_WORD = 75  # a word no procedure has, this close to one of the catalog's, is a misspelling
+CLOSE_WORD = 80  # a word no procedure has, this close to one of the catalog's, is a misspelling
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
@@ -125,7 +126,7 @@ class Hit(NamedTuple):
 class Results(NamedTuple):
     hits: list[Hit]
     suggestions: list[str]  # catalog words close to the terms that look misspelt
-    unknown: list[str]  # words no procedure has that were left out of the weighing
+    unknown: list[str]  # words no procedure has (and no misspelling of one)
 
 
 def stem(word: str) -> str:
@@ -231,6 +232,8 @@ def search(catalog: Catalog, query: Query) -> Results:
             misspelt[term.typed] = close
         else:
             unknown.append(term.typed)
+            # It still asks for something: it weighs as a word of two procedures would.
+            weight[term.typed] = math.log(1 + total / 2)
     whole = sum(weight.values())
     scored = []
     for pid, (procedure, segments, words_of) in texts.items():
@@ -266,15 +269,17 @@ def _holders_of_words(catalog: Catalog) -> dict[str, int]:
 
 
 def _close_words(typed: str, vocabulary: Sequence[str]) -> list[str]:
-    """Up to three words of the vocabulary close to a term (of one word) that none matches."""
+    """Up to three words of the vocabulary close to a term (of one word) that none
+    matches, starting with its letter (a slip of the hand, as lookup has it)."""
     from rapidfuzz import fuzz, process
 
     if " " in typed:
         return []
+    starting = [word for word in vocabulary if word[:1] == typed[:1]]
     return [
         word
         for word, _, _ in process.extract(
-            typed, vocabulary, scorer=fuzz.ratio, limit=3, score_cutoff=CLOSE_WORD
+            typed, starting, scorer=fuzz.ratio, limit=3, score_cutoff=CLOSE_WORD
         )
     ]
 

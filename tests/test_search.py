@@ -99,10 +99,15 @@ def test_a_rare_word_outweighs_a_common_one() -> None:
     assert _ids(catalog, "kyphoplasty back") == ["d"]
 
 
-def test_a_word_no_procedure_has_is_left_out_and_reported() -> None:
+def test_a_word_no_procedure_has_counts_and_is_reported() -> None:
     results = search(_catalog(a="bone cement", b="Other."), parse_query("bone cement zqxj"))
     assert [hit.procedure.id for hit in results.hits] == ["a"]
     assert results.unknown == ["zqxj"]
+    # Beside a common word it weighs enough that nothing holds enough of the query.
+    common = {pid: "A syndrome." for pid in "abcdef"}
+    catalog = _catalog(**common, g="Other.", h="Other.")
+    assert _ids(catalog, "zqxj syndrome") == []
+    assert len(_ids(catalog, "syndrome")) == 6
 
 
 def test_question_and_relation_words_are_not_searched_for() -> None:
