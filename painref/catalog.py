@@ -338,9 +338,16 @@ class Catalog:
                 f"{listing}",
                 candidates,
             )
+        code = icd10cm.dotted(query)
+        title = icd10cm.title_of(code)
+        if title is None:
+            raise NotFound(
+                f"{_quote(query)} is not an ICD-10-CM code; run 'painref conditions' to see "
+                "what is covered"
+            )
         raise NotFound(
-            f"{_quote(query)} is not an ICD-10-CM code at or below any condition in the "
-            "catalog; run 'painref conditions' to see what is covered"
+            f"ICD-10-CM {code} ({title}) is not at or below any condition in the catalog; "
+            "run 'painref conditions' to see what is covered"
         )
 
     def _condition_named(self, query: str) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 TABLE_NAME = "icd10cm-titles.tsv"
+ALL_CODES_NAME = "icd10cm-all.tsv.gz"  # every code of the code set, with its title
 # A code as people write it: a letter, two characters, and optionally a dot and up to four more.
 CODE = re.compile(r"[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?")
 
@@ -24,11 +25,11 @@ class Code(NamedTuple):
     conditions: tuple[str, ...]
 
 
-def table_path() -> Path:
-    """The shipped table (or, in a source checkout, data/)."""
+def table_path(name: str = TABLE_NAME) -> Path:
+    """A shipped table (or, in a source checkout, data/)."""
     here = Path(__file__).resolve().parent
-    packaged = here / "data" / TABLE_NAME
-    return packaged if packaged.is_file() else here.parent / "data" / TABLE_NAME
+    packaged = here / "data" / name
+    return packaged if packaged.is_file() else here.parent / "data" / name
 
 
 @cache
@@ -54,9 +55,7 @@ def looks_like_code(query: str) -> bool:
 
 def find(query: str) -> Code | None:
     """The table's entry for a code as typed (any case, with or without its dot)."""
-    typed = query.strip().upper().replace(".", "")
-    code = typed[:3] + ("." + typed[3:] if len(typed) > 3 else "")
-    return codes().get(code)
+    return codes().get(dotted(query))
 
 
 def codes_of(condition_id: str) -> tuple[Code, ...]:
@@ -76,3 +75,26 @@ def codes_of(condition_id: str) -> tuple[Code, ...]:
 def _parents(code: str) -> list[str]:
     """M51.362 -> M51, M51.3, M51.36."""
     return [code[:3]] + [code[:end] for end in range(5, len(code))] if len(code) > 3 else []
+
+
+def title_of(code: str) -> str | None:
+    """The title of any ICD-10-CM code (dotted, as `find` gives it), or None when the
+    code set has no such code or its table cannot be read. Read only for a code no
+    condition covers: the table holds the whole code set."""
+    import gzip
+
+    try:
+        text = gzip.decompress(table_path(ALL_CODES_NAME).read_bytes()).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile):
+        return None
+    start = text.find(f"\n{code}\t")
+    if start == -1:
+        return None
+    line = text[start + 1 : text.find("\n", start + 1)]
+    return line.split("\t", 1)[1]
+
+
+def dotted(query: str) -> str:
+    """A code as typed, in the table's form: upper case, with its dot."""
+    typed = query.strip().upper().replace(".", "")
+    return typed[:3] + ("." + typed[3:] if len(typed) > 3 else "")

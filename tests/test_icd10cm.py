@@ -128,7 +128,7 @@ def test_the_examples_resolve() -> None:
 def test_the_shipped_table_is_what_the_package_generates() -> None:
     pytest.importorskip(
         "simple_icd_10_cm",
-        reason="simple-icd-10-cm is not installed: cannot regenerate data/icd10cm-titles.tsv",
+        reason="simple-icd-10-cm is not installed: cannot regenerate the ICD-10-CM tables",
     )
     result = subprocess.run(
         [sys.executable, str(TOOL), "--check"],
@@ -153,3 +153,19 @@ def test_conditions_json_lists_each_conditions_codes_with_their_titles(run: Invo
 def test_conditions_shows_the_codes(run: Invoke) -> None:
     out = run("conditions", "knee osteoarthritis").stdout
     assert "    ICD-10-CM: M17 Osteoarthritis of knee\n" in out
+
+
+def test_the_whole_code_set_is_shipped_with_titles() -> None:
+    import gzip
+
+    text = gzip.decompress((REPO / "data" / "icd10cm-all.tsv.gz").read_bytes()).decode("utf-8")
+    header, *lines = text.splitlines()
+    assert header.startswith("# Every ICD-10-CM code with its title.")
+    rows = dict(line.split("\t") for line in lines)
+    assert len(rows) == len(lines) > 90_000
+    assert all(CODE.fullmatch(code) for code in rows)
+    assert list(rows) == sorted(rows)
+    assert rows["M62.830"] == "Muscle spasm of back"
+    # Every row of the conditions' table is in it, with the same title.
+    for code, title, _ in header_and_rows()[1]:
+        assert rows[code] == title

@@ -189,8 +189,13 @@ def test_an_icd_code_under_two_conditions_asks_and_one_under_none_says_so(
     with pytest.raises(NotFound) as missing:
         catalog.condition("M79.7")
     assert missing.value.message == (
-        "'M79.7' is not an ICD-10-CM code at or below any condition in the catalog; "
+        "ICD-10-CM M79.7 (Fibromyalgia) is not at or below any condition in the catalog; "
         "run 'painref conditions' to see what is covered"
+    )
+    with pytest.raises(NotFound) as invalid:
+        catalog.condition("m99.999")  # the shape of a code, but no code of the code set
+    assert invalid.value.message == (
+        "'m99.999' is not an ICD-10-CM code; run 'painref conditions' to see what is covered"
     )
 
 
