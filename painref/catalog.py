@@ -24,8 +24,10 @@ from painref.errors import (
 from painref.match import Matcher, NamesInDicts, name_keys, normalise
 from painref.model import Condition, Link, LookupName, Procedure, Source
 
-# The longest word read as an abbreviation of a procedure's name.
+# The longest word read as an abbreviation of a procedure's name ...
 MAX_ABBREVIATION = 6
+# ... and of a word in one ("rf" in "RF ablation of facet joints").
+MAX_WORD_ABBREVIATION = 3
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
@@ -414,23 +416,33 @@ class Catalog:
         return self._matchers[kind]
 
     def _spelled_out(self, word: str) -> list[tuple[str, ...]]:
-        """What a short word that names procedures stands for in their own names
-        ("esi": epidural steroid injection), so that it names others holding those words
-        ("cervical ESI")."""
+        """What a short word that names procedures, or is part of their names, stands for
+        in their own names ("esi": epidural steroid injection; "rf": radiofrequency), so
+        that it names others holding those words ("cervical ESI", "genicular RF")."""
         from painref.match import spelled_out_in
 
         if not 2 <= len(word) <= MAX_ABBREVIATION or not word.isalpha():
             return []
+        store = self._name_store("procedure")
+        # The procedures it names, or else those with a name that holds it ("RF ablation
+        # of facet joints" tells what "rf" stands for).
+        named = store.ids(word)
+        if not named and len(word) <= MAX_WORD_ABBREVIATION:
+            named = sorted({i for key in store.keys_with({word}) for i in store.ids(key)})
         runs: list[tuple[str, ...]] = []
-        for procedure_id in self._name_store("procedure").ids(word):
+        for procedure_id in named:
             procedure = self.procedures.get(procedure_id)
             names = [procedure.name, *procedure.aliases] if procedure else []
-            names += [n.name for n in self.names if n.kind == "procedure" and procedure_id in n.ids]
+            # Its own names only: a family name ("spinal injection") says nothing of one.
+            names += [
+                n.name for n in self.names if n.kind == "procedure" and n.ids == (procedure_id,)
+            ]
             for name in names:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
                         runs.append(run)
-        return runs
+        single = [run for run in runs if len(run) == 1]
+        return single or runs  # "si" is sacroiliac wherever one name spells it so
 
     def _condition_context(self, condition_id: str) -> dict[str, float]:
         """Words that fit a condition without naming it: the body regions of the

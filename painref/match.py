@@ -510,16 +510,27 @@ def _holds(words: Sequence[str], run: Sequence[str]) -> bool:
 def spelled_out_in(abbreviation: str, name_words: Sequence[str]) -> list[tuple[str, ...]]:
     """The runs of a name's words an abbreviation stands for: each word gives its first
     letter and maybe more of its letters, in order ("rfa": radiofrequency ablation,
-    "tfesi": transforaminal epidural steroid injection)."""
+    "tfesi": transforaminal epidural steroid injection, "rf": radiofrequency)."""
     found: list[tuple[str, ...]] = []
     for start in range(len(name_words)):
-        for end in range(start + 2, len(name_words) + 1):
-            if _abbreviates(abbreviation, name_words[start:end]):
-                found.append(tuple(name_words[start:end]))
-    # The reading with the most words wins ("esi": epidural steroid injection, not
-    # "epidural steroid" with the i taken from "steroid").
+        # One word too, when it is much longer than the abbreviation ("rf": radiofrequency).
+        shortest = 1 if len(name_words[start]) >= len(abbreviation) + 4 else 2
+        for end in range(start + shortest, len(name_words) + 1):
+            run = tuple(name_words[start:end])
+            # Spelled out means in words, not in other abbreviations ("sij injection").
+            if all(len(word) > 3 for word in run) and _abbreviates(abbreviation, run):
+                found.append(run)
+    # A short one that spells one word stands for it ("si": sacroiliac, not "sacroiliac
+    # injection"); otherwise the reading with the most words wins ("esi": epidural
+    # steroid injection, not "epidural steroid" with the i taken from "steroid").
+    single = [run for run in found if len(run) == 1]
+    if single:
+        return single
     longest = max((len(run) for run in found), default=0)
     return [run for run in found if len(run) == longest]
+
+
+COMPOUND_MIN = 10  # a word this long may give an abbreviation more than its first letter
 
 
 def _abbreviates(letters: str, words: Sequence[str]) -> bool:
@@ -528,8 +539,10 @@ def _abbreviates(letters: str, words: Sequence[str]) -> bool:
     if not letters or letters[0] != words[0][0]:
         return False
     word, rest = words[0], letters[1:]
-    # This word gives its first letter and then any of its other letters, in order.
-    for taken in range(len(rest) + 1):
+    # This word gives its first letter; a long, compound word ("radio-frequency",
+    # "sacro-iliac", "trans-foraminal") may give more of its letters, in order.
+    most = len(rest) if len(word) >= COMPOUND_MIN else 0
+    for taken in range(most + 1):
         if _in_order(rest[:taken], word[1:]) and _abbreviates(rest[taken:], words[1:]):
             return True
     return False
@@ -560,9 +573,13 @@ def _most_generic(candidates: Sequence[Candidate]) -> Candidate | None:
 
 def _fits(query_word: str, context: Mapping[str, float]) -> float:
     """How much a query word fits an entry's context (0: not at all): as one of its
-    words, or as a spinal level (T12, L4 ...) in one of its regions."""
+    words or another form of one, or as a spinal level (T12, L4 ...) in one of its
+    regions."""
     if query_word in context:
         return context[query_word]
+    forms = _forms_in(query_word, context)  # "osteoporotic" fits "osteoporosis"
+    if forms:
+        return max(context[form] for form in forms)
     level = _LEVEL.fullmatch(query_word)
     return context.get(_LEVEL_REGIONS[level.group(1)], 0.0) if level is not None else 0.0
 

@@ -352,3 +352,19 @@ def test_forms_need_a_root_long_enough() -> None:
     assert _forms_in("discogram", vocabulary) == {"discography"}
     assert _forms_in("disc", vocabulary) == set()  # no prefix of discography
     assert _forms_in("osteoporotic", vocabulary) == {"osteoporosis"}
+
+
+def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
+    catalog: Catalog,
+) -> None:
+    # "RF ablation of facet joints" is a name: "rf" is radiofrequency, so "RF ablation"
+    # names every radiofrequency ablation and asks.
+    assert catalog._spelled_out("rf") == [("radiofrequency",)]
+    assert catalog._spelled_out("si") == [("sacroiliac",)]
+    with pytest.raises(Ambiguous) as caught:
+        catalog.procedure("RF ablation")
+    assert "genicular-radiofrequency-ablation" in {c.id for c in caught.value.candidates}
+    assert catalog.procedure("genicular RF").id == "genicular-radiofrequency-ablation"
+    # Only a long, compound word gives more than its first letter: "sij" is not
+    # "sacroiliac injection".
+    assert ("sacroiliac", "injection") not in catalog._spelled_out("sij")
