@@ -441,7 +441,7 @@ class Catalog:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
                         runs.append(run)
-        single = [run for run in runs if len(run) == 1]
+        single: list[tuple[str, ...]] = [run for run in runs if len(run) == 1]
         return single or runs  # "si" is sacroiliac wherever one name spells it so
 
     def _condition_context(self, condition_id: str) -> dict[str, float]:

@@ -523,7 +523,7 @@ def spelled_out_in(abbreviation: str, name_words: Sequence[str]) -> list[tuple[s
     # A short one that spells one word stands for it ("si": sacroiliac, not "sacroiliac
     # injection"); otherwise the reading with the most words wins ("esi": epidural
     # steroid injection, not "epidural steroid" with the i taken from "steroid").
-    single = [run for run in found if len(run) == 1]
+    single: list[tuple[str, ...]] = [run for run in found if len(run) == 1]
     if single:
         return single
     longest = max((len(run) for run in found), default=0)
