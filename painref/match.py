@@ -461,7 +461,10 @@ _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"
 
 
 # Endings that make another form of the same word, longest first.
-_ENDINGS = ("ography", "ogram", "ation", "ator", "osis", "otic", "ade", "ion", "ed", "ar", "us")
+_ENDINGS = (
+    *("ography", "ogram", "ation", "ator", "osis", "otic", "ade", "ion", "ed", "ar", "us"),
+    *("ic", "y"),  # fluoroscopic, fluoroscopy; neuropathic, neuropathy
+)
 # Forms match when what is left is at least this long (both with an ending), or
 # FORM_BARE_MIN long when one of them is the bare word ("blockade", "block").
 FORM_MIN = 4
@@ -531,6 +534,7 @@ def spelled_out_in(abbreviation: str, name_words: Sequence[str]) -> list[tuple[s
 
 
 COMPOUND_MIN = 10  # a word this long may give an abbreviation more than its first letter
+COMPOUND_END_MIN = 6  # a word this long fits a context word it ends ("steroid": corticosteroid)
 
 
 def _abbreviates(letters: str, words: Sequence[str]) -> bool:
@@ -578,6 +582,8 @@ def _fits(query_word: str, context: Mapping[str, float]) -> float:
     if query_word in context:
         return context[query_word]
     forms = _forms_in(query_word, context)  # "osteoporotic" fits "osteoporosis"
+    if len(query_word) >= COMPOUND_END_MIN:  # "steroid" fits "corticosteroid"
+        forms |= {word for word in context if word.endswith(query_word)}
     if forms:
         return max(context[form] for form in forms)
     level = _LEVEL.fullmatch(query_word)
@@ -634,9 +640,12 @@ def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
                 break
         else:
             level = _LEVEL.fullmatch(words[index])
-            # A spinal level is its region as a name says it ("L4-5 facet injection").
+            # A spinal level is its region as a name says it ("L4-5 facet injection"); a
+            # range is the region it starts in ("L5-S1" is lumbar, "C7-T1" cervical).
             out.append(_LEVEL_REGIONS[level.group(1)] if level else words[index])
             index += 1
+            if level and index < len(words) and _LEVEL.fullmatch(words[index]):
+                index += 1
     return list(dict.fromkeys(out))
 
 

@@ -368,3 +368,19 @@ def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
     # Only a long, compound word gives more than its first letter: "sij" is not
     # "sacroiliac injection".
     assert ("sacroiliac", "injection") not in catalog._spelled_out("sij")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A level range is the region it starts in: C7-T1 is cervical, L5-S1 lumbar.
+        ("cervical ESI C7-T1", "cervical-epidural-injection"),
+        ("endoscopic lumbar discectomy L5-S1", "endoscopic-discectomy"),
+        # A word fits a context word it ends: steroid, corticosteroid.
+        ("piriformis steroid injection", "piriformis-injection"),
+        # -ic and -y forms: fluoroscopic, fluoroscopy.
+        ("fluoroscopic hip joint injection right", "hip-joint-injection"),
+    ],
+)
+def test_levels_compounds_and_forms_in_context(catalog: Catalog, query: str, expected: str) -> None:
+    assert catalog.procedure(query).id == expected
