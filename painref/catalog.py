@@ -410,10 +410,17 @@ class Catalog:
                     self._procedure_context,
                     self._spelled_out,
                     lay_regions=True,
+                    parent_of=self._parent_of,
                 )
             else:
                 self._matchers[kind] = Matcher(self._name_store(kind), self._condition_context)
         return self._matchers[kind]
+
+    def _parent_of(self, procedure_id: str) -> str | None:
+        """The procedure this one is a variant of ("cervical RFA" of "facet RFA")."""
+        procedure = self.procedures.get(procedure_id)
+        links = procedure.related if procedure else ()
+        return next((link.id for link in links if link.relation == "variant-of"), None)
 
     def _spelled_out(self, word: str) -> list[tuple[str, ...]]:
         """What a short word that names procedures, or is part of their names, stands for

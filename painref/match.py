@@ -217,12 +217,14 @@ class Matcher:
         context: Callable[[str], Mapping[str, float]] | None = None,
         spelled_out: Callable[[str], Collection[tuple[str, ...]]] | None = None,
         lay_regions: bool = False,
+        parent_of: Callable[[str], str | None] | None = None,
     ) -> None:
         """`context(id)`: normalised words that fit an entry without naming it, each
         with how much it counts (a name counts 1). `spelled_out(word)`: the runs of
         name words an abbreviation stands for ("esi": epidural steroid injection).
         `lay_regions`: the names say "lumbar", not "lower back" or "L4", and an entry's
-        own names always add up to cover a query (procedures)."""
+        own names always add up to cover a query (procedures). `parent_of(id)`: the
+        entry this one is a variant of, if any."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
                 (key, entry_id) for entry_id, entry_names in names.items()
@@ -232,6 +234,7 @@ class Matcher:
         self._context = context
         self._spelled_out = spelled_out
         self._lay_regions = lay_regions
+        self._parent_of = parent_of
         self._entries: dict[str, int] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
@@ -273,6 +276,9 @@ class Matcher:
             generic = _most_generic(close)
             if generic is not None:
                 return Match((generic.id,), exact=False)
+            in_family = self._within_family(close)
+            if in_family is not None:
+                return Match((in_family.id,), exact=False)
             # One entry's names say all of it; the others need context for some.
             by_names = [c for c in close if c.named]
             if len(close) > 1 and len(by_names) == 1 and by_names[0] is top:
@@ -291,6 +297,23 @@ class Matcher:
             ]
             return Match((), exact=False, suggestions=tuple(chosen[:MAX_SUGGESTIONS]))
         return Match((), exact=False)
+
+    def _within_family(self, close: Sequence[Candidate]) -> Candidate | None:
+        """Close candidates that are one general entry and its variants (a cervical
+        kind of it): the variant whose names hold a word the general one's do not
+        ("cervical"), or else the general one ("rhizotomy")."""
+        if len(close) < 2 or self._parent_of is None:
+            return None
+        roots = {self._parent_of(c.id) or c.id for c in close}
+        if len(roots) != 1:
+            return None
+        root = next((c for c in close if c.id in roots), None)
+        if root is None:
+            return None
+        telling = [c for c in close if c is not root and c.named_words - root.named_words]
+        if not telling:
+            return root
+        return telling[0] if len(telling) == 1 else None
 
     def rank(self, key: str, accept: float = WORD_ACCEPT) -> list[Candidate]:
         """Entries that cover any of the query's words (each at least `accept`
@@ -371,6 +394,7 @@ class Matcher:
                     by_names,
                     left,
                     by_name_part,
+                    frozenset(named | own.get(entry_id, set()) | by_family.get(entry_id, set())),
                 )
             )
         ranked.sort(key=lambda c: (-c.complete, -c.score, -c.covered, c.id))
@@ -454,6 +478,7 @@ class Candidate(NamedTuple):
     named: bool  # covers every distinctive word with a name, without context
     left: frozenset[str] = frozenset()  # the words of its best name the query does not hold
     by_name: float = 0.0  # the share of the query's distinctive weight its names cover
+    named_words: frozenset[str] = frozenset()  # the query's words any of its names hold
 
 
 _LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")

@@ -384,3 +384,19 @@ def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
 )
 def test_levels_compounds_and_forms_in_context(catalog: Catalog, query: str, expected: str) -> None:
     assert catalog.procedure(query).id == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Words the general entry's names hold as much as its variant's: the general entry.
+        ("ablation of the facet nerves", "facet-radiofrequency-ablation"),
+        # A word only the variant's names hold: the variant.
+        ("lumbar intra-articular facet injection", "lumbar-facet-injection"),
+        ("cervical radiofrequency denervation", "cervical-radiofrequency-ablation"),
+    ],
+)
+def test_within_a_family_the_telling_word_decides(
+    catalog: Catalog, query: str, expected: str
+) -> None:
+    assert catalog.procedure(query).id == expected
