@@ -363,7 +363,9 @@ class Matcher:
                 if share > best_name.get(entry_id, (-1.0, frozenset()))[0]:
                     best_name[entry_id] = (share, left)
         covered_by = {
-            entry_id: max(
+            entry_id: own.get(entry_id, set()) | by_family.get(entry_id, set())
+            if self._lay_regions  # a procedure's family name adds to its own names
+            else max(
                 own.get(entry_id, set()),
                 by_family.get(entry_id, set()),
                 key=lambda named: _heft(named, weight),
@@ -462,6 +464,8 @@ class Matcher:
             }  # fmt: skip
             # Two letters swapped ("pian"): one slip, however short the word.
             near.update(word for word in _swapped(query_word) if word in vocabulary)
+        if query_word.endswith("s") and query_word[:-1] in vocabulary:
+            near.add(query_word[:-1])  # a plural normalising keeps: ESIs, TPIs
         if len(query_word) >= PREFIX_MIN:
             near.update(word for word in vocabulary if word.startswith(query_word))
         return near | forms

@@ -123,7 +123,7 @@ def test_real_catalog_asks_instead_of_guessing(
     ("query", "suggested"),
     [
         # Procedures that share words with catalog entries are never taken for them.
-        ("knee joint injection", "sacroiliac-joint-injection"),
+        ("knee joint injection", "genicular-radiofrequency-ablation"),
         ("cervical discectomy", "minimally-invasive-lumbar-discectomy"),
         # A whole word is not a prefix: "disc" is not taken for discography, and
         # suggestions come from the ranking, so they share the word.
@@ -397,6 +397,21 @@ def test_levels_compounds_and_forms_in_context(catalog: Catalog, query: str, exp
     ],
 )
 def test_within_a_family_the_telling_word_decides(
+    catalog: Catalog, query: str, expected: str
+) -> None:
+    assert catalog.procedure(query).id == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A plural the normaliser keeps ("ESIs" ends like "stenosis").
+        ("ESIs", "epidural-steroid-injection"),
+        # A family name adds to the entry's own names: "burn the nerves" + cervical.
+        ("burning the nerves in my neck", "cervical-radiofrequency-ablation"),
+    ],
+)
+def test_plural_abbreviations_and_family_names_with_own_names(
     catalog: Catalog, query: str, expected: str
 ) -> None:
     assert catalog.procedure(query).id == expected
