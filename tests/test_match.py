@@ -223,6 +223,27 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("ziconotide pump", "implantable-drug-pump"),
         # Spelling: "diskectomy" is "discectomy".
         ("endoscopic diskectomy", "endoscopic-discectomy"),
+        # Other forms of a word: -ade, -ation/-ator, -ogram/-ography, -osis/-otic.
+        ("nerve blockade", "nerve-block"),
+        ("spinal cord stimulator implantation", "spinal-cord-stimulator-implant"),
+        # A spinal level reads as its region; a bare number ends a range.
+        ("L4-5 facet injection", "lumbar-facet-injection"),
+        # A level range is the region it starts in: C7-T1 is cervical, L5-S1 lumbar.
+        ("cervical ESI C7-T1", "cervical-epidural-injection"),
+        ("endoscopic lumbar discectomy L5-S1", "endoscopic-discectomy"),
+        # A word fits a context word it ends: steroid, corticosteroid.
+        ("piriformis steroid injection", "piriformis-injection"),
+        # -ic and -y forms: fluoroscopic, fluoroscopy.
+        ("fluoroscopic hip joint injection right", "hip-joint-injection"),
+        # Words the general entry's names hold as much as its variant's: the general entry.
+        ("ablation of the facet nerves", "facet-radiofrequency-ablation"),
+        # A word only the variant's names hold: the variant.
+        ("lumbar intra-articular facet injection", "lumbar-facet-injection"),
+        ("cervical radiofrequency denervation", "cervical-radiofrequency-ablation"),
+        # A plural the normaliser keeps ("ESIs" ends like "stenosis").
+        ("ESIs", "epidural-steroid-injection"),
+        # A family name adds to the entry's own names: "burn the nerves" + cervical.
+        ("burning the nerves in my neck", "cervical-radiofrequency-ablation"),
     ],
 )
 def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> None:
@@ -332,20 +353,6 @@ def test_condition_lookup_reads_everyday_words(catalog: Catalog, query: str, exp
     assert catalog.condition(query).id == expected
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        # Other forms of a word: -ade, -ation/-ator, -ogram/-ography, -osis/-otic.
-        ("nerve blockade", "nerve-block"),
-        ("spinal cord stimulator implantation", "spinal-cord-stimulator-implant"),
-        # A spinal level reads as its region; a bare number ends a range.
-        ("L4-5 facet injection", "lumbar-facet-injection"),
-    ],
-)
-def test_word_forms_and_levels(catalog: Catalog, query: str, expected: str) -> None:
-    assert catalog.procedure(query).id == expected
-
-
 def test_forms_need_a_root_long_enough() -> None:
     vocabulary = ["block", "disc", "discography", "discogram", "osteoporosis", "extrusion"]
     assert _forms_in("blockade", vocabulary) == {"block"}
@@ -368,50 +375,3 @@ def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
     # Only a long, compound word gives more than its first letter: "sij" is not
     # "sacroiliac injection".
     assert ("sacroiliac", "injection") not in catalog._spelled_out("sij")
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        # A level range is the region it starts in: C7-T1 is cervical, L5-S1 lumbar.
-        ("cervical ESI C7-T1", "cervical-epidural-injection"),
-        ("endoscopic lumbar discectomy L5-S1", "endoscopic-discectomy"),
-        # A word fits a context word it ends: steroid, corticosteroid.
-        ("piriformis steroid injection", "piriformis-injection"),
-        # -ic and -y forms: fluoroscopic, fluoroscopy.
-        ("fluoroscopic hip joint injection right", "hip-joint-injection"),
-    ],
-)
-def test_levels_compounds_and_forms_in_context(catalog: Catalog, query: str, expected: str) -> None:
-    assert catalog.procedure(query).id == expected
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        # Words the general entry's names hold as much as its variant's: the general entry.
-        ("ablation of the facet nerves", "facet-radiofrequency-ablation"),
-        # A word only the variant's names hold: the variant.
-        ("lumbar intra-articular facet injection", "lumbar-facet-injection"),
-        ("cervical radiofrequency denervation", "cervical-radiofrequency-ablation"),
-    ],
-)
-def test_within_a_family_the_telling_word_decides(
-    catalog: Catalog, query: str, expected: str
-) -> None:
-    assert catalog.procedure(query).id == expected
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        # A plural the normaliser keeps ("ESIs" ends like "stenosis").
-        ("ESIs", "epidural-steroid-injection"),
-        # A family name adds to the entry's own names: "burn the nerves" + cervical.
-        ("burning the nerves in my neck", "cervical-radiofrequency-ablation"),
-    ],
-)
-def test_plural_abbreviations_and_family_names_with_own_names(
-    catalog: Catalog, query: str, expected: str
-) -> None:
-    assert catalog.procedure(query).id == expected
