@@ -294,6 +294,7 @@ class Catalog:
         self._name_store = name_store or self._names_in_records
         self._matchers: dict[str, Matcher] = {}
         self._regions_treated: dict[str, dict[str, float]] | None = None
+        self._names_by_procedure: dict[str, list[LookupName]] | None = None
 
     # Lookup -----------------------------------------------------------------
 
@@ -441,9 +442,7 @@ class Catalog:
             procedure = self.procedures.get(procedure_id)
             names = [procedure.name, *procedure.aliases] if procedure else []
             # Its own names only: a family name ("spinal injection") says nothing of one.
-            names += [
-                n.name for n in self.names if n.kind == "procedure" and n.ids == (procedure_id,)
-            ]
+            names += [n.name for n in self.lookup_names_of(procedure_id) if len(n.ids) == 1]
             for name in names:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
@@ -483,6 +482,17 @@ class Catalog:
     def names(self) -> tuple[LookupName, ...]:
         """The lookup names, in catalog order."""
         return tuple(self._names.values() if isinstance(self._names, Mapping) else self._names)
+
+    def lookup_names_of(self, procedure_id: str) -> tuple[LookupName, ...]:
+        """The lookup names that name a procedure, its own and its families', in
+        catalog order."""
+        if self._names_by_procedure is None:
+            self._names_by_procedure = {}
+            for name in self.names:
+                if name.kind == "procedure":
+                    for named_id in name.ids:
+                        self._names_by_procedure.setdefault(named_id, []).append(name)
+        return tuple(self._names_by_procedure.get(procedure_id, ()))
 
     def _names_in_records(self, kind: str) -> NameStore:
         return NamesInDicts(self.name_pairs(kind))

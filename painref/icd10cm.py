@@ -61,15 +61,24 @@ def find(query: str) -> Code | None:
 def codes_of(condition_id: str) -> tuple[Code, ...]:
     """The codes listed for a condition: those in the table for it whose parent
     codes are not (everything below them comes along), in code order."""
+    return _listed().get(condition_id, ())
+
+
+@cache
+def _listed() -> dict[str, tuple[Code, ...]]:
+    """Every condition's listed codes, found in one pass over the table."""
     table = codes()
-    listed = []
+    listed: dict[str, list[Code]] = {}
     for code in sorted(table):
         entry = table[code]
-        if condition_id in entry.conditions and not any(
-            condition_id in table[parent].conditions for parent in _parents(code) if parent in table
-        ):
-            listed.append(entry)
-    return tuple(listed)
+        for condition_id in entry.conditions:
+            if not any(
+                condition_id in table[parent].conditions
+                for parent in _parents(code)
+                if parent in table
+            ):
+                listed.setdefault(condition_id, []).append(entry)
+    return {condition_id: tuple(entries) for condition_id, entries in listed.items()}
 
 
 def _parents(code: str) -> list[str]:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
+from painref import vocab
+
 if TYPE_CHECKING:  # a type only: defining it costs start-up time
     from typing import Protocol
 
@@ -619,15 +621,14 @@ def _fits(query_word: str, context: Mapping[str, float]) -> float:
     return context.get(_LEVEL_REGIONS[level.group(1)], 0.0) if level is not None else 0.0
 
 
-# Lay words for the spine's regions, as a procedure's name would say them.
+# Lay words for the spine's regions (vocab.SYNONYMS), as a procedure's name would say
+# them: "lower back" is lumbar. Synonyms that already say the region ("lumbar spine")
+# are left as they are.
 _REGION_PHRASES = {
-    ("low", "back"): "lumbar",
-    ("lower", "back"): "lumbar",
-    ("mid", "back"): "thoracic",
-    ("upper", "back"): "thoracic",
-    ("neck",): "cervical",
-    ("sacrum",): "sacral",
-    ("tailbone",): "sacral",
+    tuple(synonym.split()): region
+    for region in _LEVEL_REGIONS.values()
+    for synonym in vocab.SYNONYMS.get(region, ())
+    if region not in synonym.split()
 }
 
 

@@ -191,10 +191,9 @@ def search(catalog: Catalog, query: Query) -> Results:
     catalog's words close to any term that looks misspelt."""
     needles = {word for term in query.terms for form in term.forms for word in form}
     texts = {}  # each procedure that may hold a term: its segments and their words
-    named = _lookup_names(catalog)
     cores = {_core(needle) for needle in needles}
     for procedure in catalog.procedures.values():
-        segments = list(_segments(catalog, procedure, named))
+        segments = list(_segments(catalog, procedure))
         if _may_hold(segments, cores):
             # Only a segment holding some needle's letters can match: the rest go unread.
             words_of = [_words(s) if _may_hold((s,), cores) else [] for s in segments]
@@ -258,10 +257,9 @@ def _held(found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]]
 def _holders_of_words(catalog: Catalog) -> dict[str, int]:
     """Each word of the catalog (normalised): how many procedures hold it."""
     holders: dict[str, int] = {}
-    named = _lookup_names(catalog)
     for procedure in catalog.procedures.values():
         words: set[str] = set()
-        for segment in _segments(catalog, procedure, named):
+        for segment in _segments(catalog, procedure):
             words.update(_normal_of(word) for word in _WORD.findall(segment.text))
         for word in words - {""}:
             holders[word] = holders.get(word, 0) + 1
@@ -289,13 +287,11 @@ class _Segment(NamedTuple):
     text: str
 
 
-def _segments(
-    catalog: Catalog, procedure: Procedure, named: Mapping[str, list[str]]
-) -> Iterator[_Segment]:
+def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
     yield _Segment("name", "; ".join((procedure.name, *procedure.aliases)))
-    looked_up = named.get(procedure.id)
+    looked_up = catalog.lookup_names_of(procedure.id)
     if looked_up:
-        yield _Segment("names", "; ".join(looked_up))
+        yield _Segment("names", "; ".join(name.name for name in looked_up))
     for name in FIELDS:
         if name == "conditions":
             for condition in catalog.conditions_of(procedure):
@@ -304,16 +300,6 @@ def _segments(
             continue
         for line in field_lines(catalog, procedure, name):
             yield _Segment(name, line.text)
-
-
-def _lookup_names(catalog: Catalog) -> dict[str, list[str]]:
-    """The catalog's lookup names of procedures, by procedure id."""
-    named: dict[str, list[str]] = {}
-    for name in catalog.names:
-        if name.kind == "procedure":
-            for procedure_id in name.ids:
-                named.setdefault(procedure_id, []).append(name.name)
-    return named
 
 
 def _may_hold(segments: Sequence[_Segment], cores: AbstractSet[str]) -> bool:
