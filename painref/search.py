@@ -215,6 +215,7 @@ def search(catalog: Catalog, query: Query) -> Results:
     weight: dict[str, float] = {}
     unknown: list[str] = []
     holders_of: dict[str, int] | None = None  # every catalog word: how many procedures hold it
+    everyword: list[str] = []  # the same words, sorted
     misspelt: dict[str, list[str]] = {}  # terms no procedure has, with the words they resemble
     for term in query.terms:
         holders = sum(
@@ -225,7 +226,8 @@ def search(catalog: Catalog, query: Query) -> Results:
             continue
         if holders_of is None:
             holders_of = _holders_of_words(catalog)
-        close = _close_words(term.typed, sorted(holders_of))
+            everyword = sorted(holders_of)
+        close = _close_words(term.typed, everyword)
         if close:  # a misspelling: it weighs what the word it resembles would
             weight[term.typed] = math.log(1 + total / holders_of[close[0]])
             misspelt[term.typed] = close
