@@ -60,9 +60,9 @@ MIN_ROUTED_QUERY = 3
 
 def bundled_catalog_path() -> Path:
     """The catalog shipped inside the package (or, in a source checkout, data/)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / BUNDLED_NAME
-    return packaged if packaged.is_file() else here.parent / "data" / BUNDLED_NAME
+    from painref.datafiles import data_file
+
+    return data_file(BUNDLED_NAME)
 
 
 class Overlay(NamedTuple):

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from painref.datafiles import data_file
+
 TABLE_NAME = "icd10cm-titles.tsv"
 ALL_CODES_NAME = "icd10cm-all.tsv.gz"  # every code of the code set, with its title
 # A code as people write it: a letter, two characters, and optionally a dot and up to four more.
@@ -27,9 +29,7 @@ class Code(NamedTuple):
 
 def table_path(name: str = TABLE_NAME) -> Path:
     """A shipped table (or, in a source checkout, data/)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / name
-    return packaged if packaged.is_file() else here.parent / "data" / name
+    return data_file(name)
 
 
 @cache

@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from painref.datafiles import data_file
+
 FILE_NAME = "search-words.json"
 
 
 def file_path() -> Path:
     """The shipped file (or, in a source checkout, data/)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / FILE_NAME
-    return packaged if packaged.is_file() else here.parent / "data" / FILE_NAME
+    return data_file(FILE_NAME)
 
 
 @cache
