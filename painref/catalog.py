@@ -300,12 +300,12 @@ class Catalog:
 
     def procedure(self, query: str) -> Procedure:
         """The procedure a query names; a condition typed instead says so and points
-        to the procedures that treat it. A condition's own name ("back pain") is that
-        condition, even where it is also part of a procedure's name."""
+        to the procedures that treat it. A condition's own name ("back pain", "back
+        ache") is that condition, even where it is also part of a procedure's name."""
         _within_limit(query, "procedure")
         key = normalise(query)
         procedure_named = bool(key) and bool(self._matcher("procedure").exact(key))
-        if key and not procedure_named and self._matcher("condition").exact(key):
+        if key and not procedure_named and self._matcher("condition").is_a_name(key):
             self._not_a_procedure(query, NotFound(""))
         try:
             return self.procedures[self._resolve(query, self.procedures, "procedure")]

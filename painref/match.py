@@ -300,6 +300,17 @@ class Matcher:
             return Match((), exact=False, suggestions=tuple(chosen[:MAX_SUGGESTIONS]))
         return Match((), exact=False)
 
+    def is_a_name(self, key: str) -> bool:
+        """The normalised query is, word for word, one of the entries' names: exactly,
+        or in another order or in everyday words ("back ache" for "back pain"), with
+        no generic word that asks for more ("injection for piriformis syndrome")."""
+        if self.exact(key):
+            return True
+        if any(word in GENERIC for word in key.split()):
+            return False  # "injection for piriformis syndrome" asks for more than the name
+        ranked = self.rank(key)
+        return bool(ranked) and ranked[0].named and ranked[0].share >= 0.999
+
     def _within_family(self, close: Sequence[Candidate]) -> Candidate | None:
         """Close candidates that are one general entry and its variants (a cervical
         kind of it): the variant whose names hold a word the general one's do not

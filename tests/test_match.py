@@ -332,6 +332,12 @@ def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
         "'back pain' is a condition (Low back pain or Neck and back pain), not a procedure;"
     )
     assert catalog.procedure("stem cell therapy for back pain").id == "stem-cell-therapy"
+    # ... in another order or in everyday words, too; not with a word asking for more.
+    for lay in ("back ache", "sore back"):
+        with pytest.raises(NotFound) as lay_caught:
+            catalog.procedure(lay)
+        assert lay_caught.value.message.startswith(f"'{lay}' is a condition (Low back pain")
+    assert catalog.procedure("injection for piriformis syndrome").id == "piriformis-injection"
 
 
 @pytest.mark.parametrize(
