@@ -258,8 +258,13 @@ class Matcher:
         full = [c for c in ranked if c.complete]
         # An entry that covers less of the query but scores close to (or above) the
         # one that covers it all is a rival too: nothing is certain then.
+        # One that covers only words the complete one covers too is no rival when one
+        # of its names and its context say all of the query: "nerve block" does not
+        # outname "genicular nerve block" for "knee nerve block".
         outnamed = full and any(
-            c.score * CLEAR_LEAD > full[0].score for c in ranked if not c.complete
+            c.score * CLEAR_LEAD > full[0].score and not _subsumed(c, full[0])
+            for c in ranked
+            if not c.complete
         )
         if (
             full
@@ -281,6 +286,12 @@ class Matcher:
             in_family = self._within_family(close)
             if in_family is not None:
                 return Match((in_family.id,), exact=False)
+            # One covers it all with its own names and regions; the others need a name
+            # they share ("RFA knee": knee RFA, not "RFA of hip and knees"), unless the
+            # query says a shared name whole ("percutaneous discectomy").
+            own_full = [c for c in close if c.own_covers >= c.covers]
+            if len(close) > 1 and len(own_full) == 1 and not any(c.says_shared for c in close):
+                return Match((own_full[0].id,), exact=False)
             # One entry's names say all of it; the others need context for some.
             by_names = [c for c in close if c.named]
             if len(close) > 1 and len(by_names) == 1 and by_names[0] is top:
@@ -347,7 +358,9 @@ class Matcher:
         looked_for.update(w for runs in spelled.values() for run in runs for w in run)
         own: dict[str, set[str]] = {}  # id -> query words its own names hold
         by_family: dict[str, set[str]] = {}  # id -> the most a family name of it holds
-        best_name: dict[str, tuple[float, frozenset[str]]] = {}  # id -> (share, words left)
+        best_name: dict[str, tuple[float, frozenset[str], frozenset[str]]] = {}
+        # id -> (share, its words the query leaves out, the query's words it holds)
+        says_shared: set[str] = set()  # ids with a shared name the query holds whole
         for name in sorted(self._store.keys_with(looked_for)):  # ties settle the same way
             name_words = name.split()
             # Name words an abbreviation of the query stands for ("cervical ESI").
@@ -373,8 +386,10 @@ class Matcher:
                     family = by_family.setdefault(entry_id, set())
                     if _heft(named, weight) > _heft(family, weight):
                         by_family[entry_id] = set(named)
-                if share > best_name.get(entry_id, (-1.0, frozenset()))[0]:
-                    best_name[entry_id] = (share, left)
+                if len(entry_ids) > 1 and share > 0.999 and named >= set(distinctive):
+                    says_shared.add(entry_id)
+                if entry_id not in best_name or share > best_name[entry_id][0]:
+                    best_name[entry_id] = (share, left, frozenset(named))
         covered_by = {
             entry_id: own.get(entry_id, set()) | by_family.get(entry_id, set())
             if self._lay_regions  # a procedure's family name adds to its own names
@@ -387,7 +402,7 @@ class Matcher:
         }
         ranked = []
         for entry_id, named in covered_by.items():
-            share, left = best_name[entry_id]
+            share, left, best_named = best_name[entry_id]
             named_weight = sum(weight[q] for q in named)
             rest = [q for q in distinctive if q not in named]
             fitting = self._context(entry_id) if rest and self._context else {}
@@ -399,6 +414,14 @@ class Matcher:
             complete = covered > 0.999 and named_weight > 0
             by_names = named_weight >= total * 0.999
             by_name_part = named_weight / total if total else 0.0
+            covers = frozenset(named) | {q for q in rest if fits[q]}
+            # Without the names it shares with others: "knee" in "RFA of hip and knees"
+            # says less of the hip entry than the knee entry's own names and regions do.
+            own_named = own.get(entry_id, set()) if self._lay_regions else named
+            unshared = [q for q in distinctive if q not in own_named]
+            if unshared and self._context and not fitting:
+                fitting = self._context(entry_id)
+            own_covers = frozenset(own_named) | {q for q in unshared if _fits(q, fitting)}
             ranked.append(
                 Candidate(
                     entry_id,
@@ -410,6 +433,10 @@ class Matcher:
                     left,
                     by_name_part,
                     frozenset(named | own.get(entry_id, set()) | by_family.get(entry_id, set())),
+                    covers,
+                    own_covers,
+                    entry_id in says_shared,
+                    best_named,
                 )
             )
         ranked.sort(key=lambda c: (-c.complete, -c.score, -c.covered, c.id))
@@ -496,6 +523,10 @@ class Candidate(NamedTuple):
     left: frozenset[str] = frozenset()  # the words of its best name the query does not hold
     by_name: float = 0.0  # the share of the query's distinctive weight its names cover
     named_words: frozenset[str] = frozenset()  # the query's words any of its names hold
+    covers: frozenset[str] = frozenset()  # the distinctive words it covers, by name or context
+    own_covers: frozenset[str] = frozenset()  # ... without the names it shares with others
+    says_shared: bool = False  # the query is, word for word, a name it shares with others
+    best_named: frozenset[str] = frozenset()  # the query's words its best name holds
 
 
 _LEVEL = re.compile(r"([ctls])([1-9]|1[0-2])")
@@ -540,6 +571,13 @@ def _forms_in(word: str, vocabulary: Iterable[str]) -> set[str]:
 def _swapped(word: str) -> list[str]:
     """The word with each pair of neighbouring letters swapped."""
     return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+
+
+def _subsumed(rival: Candidate, complete: Candidate) -> bool:
+    """The rival covers nothing the complete candidate does not, and the complete
+    one covers the whole query with one name and its context."""
+    one_name = complete.best_named | (complete.covers - complete.named_words)
+    return rival.covers <= complete.covers and complete.covers <= one_name
 
 
 def _heft(words: Collection[str], weight: Mapping[str, float]) -> float:

@@ -124,7 +124,6 @@ def test_real_catalog_asks_instead_of_guessing(
     [
         # Procedures that share words with catalog entries are never taken for them.
         ("knee joint injection", "genicular-radiofrequency-ablation"),
-        ("cervical discectomy", "minimally-invasive-lumbar-discectomy"),
         # A whole word is not a prefix: "disc" is not taken for discography, and
         # suggestions come from the ranking, so they share the word.
         ("disc", "intradiscal-injection"),
@@ -244,6 +243,16 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("ESIs", "epidural-steroid-injection"),
         # A family name adds to the entry's own names: "burn the nerves" + cervical.
         ("burning the nerves in my neck", "cervical-radiofrequency-ablation"),
+        # An entry that covers only words the other's name holds is no rival: the
+        # generic nerve block does not outname the genicular one for the knee.
+        ("knee nerve block", "genicular-nerve-block"),
+        ("facet nerve block", "medial-branch-block"),
+        # "knee" is the genicular entry's own (region, "knee RFA"); the hip entry has
+        # it only from a name both share ("radiofrequency ablation of hip and knees").
+        ("RFA knee", "genicular-radiofrequency-ablation"),
+        # Done in the neck (its regions): the lumbar-only discectomy covers less and is
+        # no rival, and nucleoplasty has "discectomy" only from a name it shares.
+        ("cervical discectomy", "endoscopic-discectomy"),
     ],
 )
 def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> None:
@@ -256,9 +265,11 @@ def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> No
         # "occipital nerve" names the occipital nerve block better than anything that
         # covers the whole query through context: no guess.
         "occipital nerve stimulation",
+        # The whole query needs names of the pulsed RF entry other than its best one:
+        # the peripheral nerve block's name still rivals it.
+        "peripheral nerve stimulation",
         # Procedures the catalog does not hold, sharing words with ones it does.
         "knee joint injection",
-        "cervical discectomy",
     ],
 )
 def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
