@@ -79,7 +79,7 @@ GENERIC = frozenset(
     {"procedure", "injection", "shot", "treatment", "surgery", "therapy", "operation"}
     | {"left", "right", "bilateral", "unilateral", "side", "unspecified", "other"}
     | {"chronic", "acute", "primary", "secondary", "site", "region", "level", "multiple"}
-    | {"syndrome", "disorder", "disease", "condition", "associated", "elsewhere", "classified"}
+    | {"disorder", "disease", "condition", "associated", "elsewhere", "classified"}
     | {"initial", "subsequent", "encounter", "sequela"}
 )
 # An entry resolves when its score is at least this many times the next one's ...
@@ -537,6 +537,7 @@ _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"
 _ENDINGS = (
     *("ography", "ogram", "ation", "ator", "osis", "otic", "ade", "ion", "ed", "ar", "us"),
     *("ic", "y"),  # fluoroscopic, fluoroscopy; neuropathic, neuropathy
+    *("able", "ate"),  # implantable, implant; geniculate, genicular
 )
 # Forms match when what is left is at least this long (both with an ending), or
 # FORM_BARE_MIN long when one of them is the bare word ("blockade", "block").

@@ -250,6 +250,9 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         # "knee" is the genicular entry's own (region, "knee RFA"); the hip entry has
         # it only from a name both share ("radiofrequency ablation of hip and knees").
         ("RFA knee", "genicular-radiofrequency-ablation"),
+        # -ate and -able forms: geniculate, genicular; implantable, implant.
+        ("geniculate nerve block", "genicular-nerve-block"),
+        ("intrathecal pump implant", "implantable-drug-pump"),
         # Done in the neck (its regions): the lumbar-only discectomy covers less and is
         # no rival, and nucleoplasty has "discectomy" only from a name it shares.
         ("cervical discectomy", "endoscopic-discectomy"),
@@ -368,6 +371,20 @@ def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
 )
 def test_condition_lookup_reads_everyday_words(catalog: Catalog, query: str, expected: str) -> None:
     assert catalog.condition(query).id == expected
+
+
+def test_syndrome_is_a_word_that_tells_conditions_apart(catalog: Catalog) -> None:
+    # Cauda equina syndrome is not a tumour of the cauda equina (an ICD-10-CM title
+    # the spinal cancer entry holds): "syndrome" must be covered, not dropped.
+    with pytest.raises(NotFound):
+        catalog.condition("cauda equina syndrome")
+
+
+def test_a_lay_name_two_conditions_share_asks(catalog: Catalog) -> None:
+    # "Trapped nerve" is said of a pinched spinal root and of a peripheral entrapment.
+    with pytest.raises(Ambiguous) as caught:
+        catalog.condition("trapped nerve")
+    assert {c.id for c in caught.value.candidates} == {"radiculopathy", "entrapment-neuropathy"}
 
 
 def test_forms_need_a_root_long_enough() -> None:
