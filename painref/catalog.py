@@ -21,11 +21,14 @@ from painref.errors import (
     Problem,
     UsageProblem,
 )
-from painref.match import Matcher, NamesInDicts, name_keys, normalise
+from painref.match import GENERIC, Matcher, NamesInDicts, name_keys, normalise
 from painref.model import Condition, Link, LookupName, Procedure, Source
 
 # The longest word read as an abbreviation of a procedure's name ...
 MAX_ABBREVIATION = 6
+# Every procedure here treats pain: the word tells none of them apart ("vertebroplasty
+# for painful fractures"). For conditions it does ("knee pain", not knee arthritis).
+PROCEDURE_GENERIC = GENERIC | {"pain"}
 # ... and of a word in one ("rf" in "RF ablation of facet joints").
 MAX_WORD_ABBREVIATION = 3
 if TYPE_CHECKING:  # types only: defining them costs start-up time
@@ -412,6 +415,7 @@ class Catalog:
                     self._spelled_out,
                     lay_regions=True,
                     parent_of=self._parent_of,
+                    generic=PROCEDURE_GENERIC,
                 )
             else:
                 self._matchers[kind] = Matcher(self._name_store(kind), self._condition_context)

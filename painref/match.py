@@ -220,13 +220,15 @@ class Matcher:
         spelled_out: Callable[[str], Collection[tuple[str, ...]]] | None = None,
         lay_regions: bool = False,
         parent_of: Callable[[str], str | None] | None = None,
+        generic: AbstractSet[str] = GENERIC,
     ) -> None:
         """`context(id)`: normalised words that fit an entry without naming it, each
         with how much it counts (a name counts 1). `spelled_out(word)`: the runs of
         name words an abbreviation stands for ("esi": epidural steroid injection).
         `lay_regions`: the names say "lumbar", not "lower back" or "L4", and an entry's
         own names always add up to cover a query (procedures). `parent_of(id)`: the
-        entry this one is a variant of, if any."""
+        entry this one is a variant of, if any. `generic`: words that tell no entry
+        apart."""
         if isinstance(names, Mapping):
             names = NamesInDicts(
                 (key, entry_id) for entry_id, entry_names in names.items()
@@ -237,6 +239,7 @@ class Matcher:
         self._spelled_out = spelled_out
         self._lay_regions = lay_regions
         self._parent_of = parent_of
+        self._generic = generic
         self._entries: dict[str, int] | None = None
 
     def exact(self, key: str) -> tuple[str, ...]:
@@ -269,7 +272,7 @@ class Matcher:
         if (
             full
             and not outnamed
-            and any(w not in GENERIC and w not in STOPWORDS for w in key.split())
+            and any(w not in self._generic and w not in STOPWORDS for w in key.split())
         ):
             top = full[0]
             rivals = [c for c in full[1:] if c.score * CLEAR_LEAD > top.score]
@@ -277,8 +280,17 @@ class Matcher:
             if not rivals and (alone or top.share >= MIN_SHARE):
                 return Match((top.id,), exact=False)
             close = [c for c in full if c.score * CLEAR_LEAD * CLEAR_LEAD > top.score]
-            others_named = any(c.named for c in full[1:])
-            if len(close) == 1 and top.by_name >= NAMED_ALONE and not others_named:
+            others_named = sum(c.named for c in full[1:])
+            # Far ahead: alone, or named by the query as the one other is ("occipital":
+            # the occipital nerve block, not "third occipital nerve RFA").
+            if (
+                len(close) == 1
+                and top.by_name >= NAMED_ALONE
+                and (
+                    not others_named
+                    or (others_named == 1 and top.named and top.share >= NAMED_ALONE)
+                )
+            ):
                 return Match((top.id,), exact=False)
             generic = _most_generic(close)
             if generic is not None:
@@ -317,7 +329,7 @@ class Matcher:
         no generic word that asks for more ("injection for piriformis syndrome")."""
         if self.exact(key):
             return True
-        if any(word in GENERIC for word in key.split()):
+        if any(word in self._generic for word in key.split()):
             return False  # "injection for piriformis syndrome" asks for more than the name
         ranked = self.rank(key)
         return bool(ranked) and ranked[0].named and ranked[0].share >= 0.999
@@ -349,7 +361,7 @@ class Matcher:
         words = _pain_named(words, self._words())
         if self._lay_regions:
             words = _regions_named(words, self._words())
-        distinctive = [w for w in words if w not in GENERIC] or words
+        distinctive = [w for w in words if w not in self._generic] or words
         near = {word: self._near(word, accept) for word in distinctive}
         weight = {word: self._weight(word, near[word]) for word in distinctive}
         total = sum(weight.values())
@@ -455,7 +467,7 @@ class Matcher:
         for word in name_words:
             if word in STOPWORDS:
                 continue
-            heft = GENERIC_IN_NAME if word in GENERIC else self._idf(word)
+            heft = GENERIC_IN_NAME if word in self._generic else self._idf(word)
             total += heft
             if word in also or any(word in near.get(q, ()) or word == q for q in words):
                 have += heft
@@ -504,6 +516,15 @@ class Matcher:
             }  # fmt: skip
             # Two letters swapped ("pian"): one slip, however short the word.
             near.update(word for word in _swapped(query_word) if word in vocabulary)
+        if len(query_word) == TYPO_MIN - 1 and query_word.isalpha():
+            # One letter left out of a short word ("rot" for "root"): one slip too.
+            near.update(
+                word
+                for word in vocabulary
+                if len(word) == TYPO_MIN
+                and word[0] == query_word[0]
+                and any(word[:i] + word[i + 1 :] == query_word for i in range(1, TYPO_MIN))
+            )
         if query_word.endswith("s") and query_word[:-1] in vocabulary:
             near.add(query_word[:-1])  # a plural normalising keeps: ESIs, TPIs
         if len(query_word) >= PREFIX_MIN:
@@ -536,7 +557,7 @@ _LEVEL_REGIONS = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"
 # Endings that make another form of the same word, longest first.
 _ENDINGS = (
     *("ography", "ogram", "ation", "ator", "osis", "otic", "ade", "ion", "ed", "ar", "us"),
-    *("ic", "y"),  # fluoroscopic, fluoroscopy; neuropathic, neuropathy
+    *("ica", "ic", "y"),  # sciatica, sciatic; fluoroscopic, fluoroscopy; neuropathic, neuropathy
     *("able", "ate"),  # implantable, implant; geniculate, genicular
 )
 # Forms match when what is left is at least this long (both with an ending), or

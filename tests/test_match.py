@@ -253,6 +253,14 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         # -ate and -able forms: geniculate, genicular; implantable, implant.
         ("geniculate nerve block", "genicular-nerve-block"),
         ("intrathecal pump implant", "implantable-drug-pump"),
+        # "pain" tells no procedure apart: every one of them treats it.
+        ("percutaneous vertebroplasty for painful vertebral fractures", "vertebroplasty"),
+        # Far ahead of the one other entry the word names: the occipital nerve block,
+        # not the RFA whose name holds "third occipital nerve".
+        ("occipital", "occipital-nerve-block"),
+        ("suprascapular", "suprascapular-nerve-block"),
+        # A short word with one letter left out is one slip: "rot" for "root".
+        ("selective nerve rot block", "selective-nerve-root-block"),
         # Done in the neck (its regions): the lumbar-only discectomy covers less and is
         # no rival, and nucleoplasty has "discectomy" only from a name it shares.
         ("cervical discectomy", "endoscopic-discectomy"),
@@ -273,6 +281,8 @@ def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> No
         "peripheral nerve stimulation",
         # Procedures the catalog does not hold, sharing words with ones it does.
         "knee joint injection",
+        # A word many entries' names hold: a lead over them is no certainty.
+        "disc injection",
     ],
 )
 def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
