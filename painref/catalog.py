@@ -390,7 +390,7 @@ class Catalog:
         """Words for shell completion: (value, description) pairs whose value
         begins with exactly what was typed. A value is an id, or, once
         something is typed, a name or alias in lower case with hyphens for
-        spaces, which lookup takes just the same (``cervical-rfa``)."""
+        spaces, which lookup takes just the same (``cervical-rfa``). Ids come first."""
         records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
         named: dict[str, list[str]] = {}
         if not typed:
@@ -400,7 +400,9 @@ class Catalog:
                 value = key.replace(" ", "-")
                 if value.startswith(typed) and entry_id not in named.setdefault(value, []):
                     named[value].append(entry_id)
-        return [(value, _described(ids, records, kind)) for value, ids in sorted(named.items())]
+        # Ids first, then the other names, each alphabetically ("sciatica", "sciatic-pain").
+        ordered = sorted(named.items(), key=lambda item: (item[0] not in records, item[0]))
+        return [(value, _described(ids, records, kind)) for value, ids in ordered]
 
     def _resolve(self, query: str, records: Mapping[str, _Named], kind: str) -> str:
         """The id `query` names, or a NotFound / Ambiguous error listing candidates."""

@@ -265,7 +265,8 @@ class Matcher:
         # of its names and its context say all of the query: "nerve block" does not
         # outname "genicular nerve block" for "knee nerve block".
         outnamed = full and any(
-            c.score * CLEAR_LEAD > full[0].score and not _subsumed(c, full[0])
+            c.score * CLEAR_LEAD > full[0].score
+            and not (self._lay_regions and _subsumed(c, full[0]))
             for c in ranked
             if not c.complete
         )

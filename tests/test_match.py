@@ -255,9 +255,8 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("intrathecal pump implant", "implantable-drug-pump"),
         # "pain" tells no procedure apart: every one of them treats it.
         ("percutaneous vertebroplasty for painful vertebral fractures", "vertebroplasty"),
-        # Far ahead of the one other entry the word names: the occipital nerve block,
-        # not the RFA whose name holds "third occipital nerve".
-        ("occipital", "occipital-nerve-block"),
+        # Far ahead of the one other entry the word names: the suprascapular nerve
+        # block, not "suprascapular pulsed radiofrequency".
         ("suprascapular", "suprascapular-nerve-block"),
         # A short word with one letter left out is one slip: "rot" for "root".
         ("selective nerve rot block", "selective-nerve-root-block"),
@@ -291,9 +290,9 @@ def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> N
 
 
 def test_a_typo_keeps_the_first_letter(catalog: Catalog) -> None:
-    # "gonarthrosis" is as close to "coxarthrosis" as many typos are to their word.
+    # "boxarthrosis" is as close to "coxarthrosis" as many typos are to their word.
     with pytest.raises(NotFound):
-        catalog.condition("gonarthrosis")
+        catalog.condition("boxarthrosis")
     assert catalog.condition("sciatca").id == "sciatica"
 
 
