@@ -28,7 +28,7 @@ from painref.model import Condition, Link, LookupName, Procedure, Source
 MAX_ABBREVIATION = 6
 # Every procedure here treats pain: the word tells none of them apart ("vertebroplasty
 # for painful fractures"). For conditions it does ("knee pain", not knee arthritis).
-PROCEDURE_GENERIC = GENERIC | {"pain"}
+PROCEDURE_GENERIC = GENERIC | {"pain", "medicine"}
 # ... and of a word in one ("rf" in "RF ablation of facet joints").
 MAX_WORD_ABBREVIATION = 3
 if TYPE_CHECKING:  # types only: defining them costs start-up time
@@ -453,6 +453,17 @@ class Catalog:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
                         runs.append(run)
+        if not named and len(word) <= MAX_WORD_ABBREVIATION and word not in store.word_entries():
+            # A word no name holds: a run of name words, one word a letter, it stands for
+            # wherever one is written ("DRG": dorsal root ganglion; "IA": intra-articular).
+            every_name = store.keys()  # a name store, not a dict
+            for key in every_name:
+                name_words = key.split()
+                runs += [
+                    run
+                    for run in spelled_out_in(word, name_words)
+                    if len(run) == len(word) and run not in runs
+                ]
         single: list[tuple[str, ...]] = [run for run in runs if len(run) == 1]
         return single or runs  # "si" is sacroiliac wherever one name spells it so
 

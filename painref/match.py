@@ -401,7 +401,10 @@ class Matcher:
                         by_family[entry_id] = set(named)
                 if len(entry_ids) > 1 and share > 0.999 and named >= set(distinctive):
                     says_shared.add(entry_id)
-                if entry_id not in best_name or share > best_name[entry_id][0]:
+                if entry_id not in best_name or (share, len(named)) > (
+                    best_name[entry_id][0],
+                    len(best_name[entry_id][2]),
+                ):  # the name covered most, and of those the one holding most of the query
                     best_name[entry_id] = (share, left, frozenset(named))
         covered_by = {
             entry_id: own.get(entry_id, set()) | by_family.get(entry_id, set())
@@ -517,8 +520,9 @@ class Matcher:
             }  # fmt: skip
             # Two letters swapped ("pian"): one slip, however short the word.
             near.update(word for word in _swapped(query_word) if word in vocabulary)
-        if len(query_word) == TYPO_MIN - 1 and query_word.isalpha():
-            # One letter left out of a short word ("rot" for "root"): one slip too.
+        if len(query_word) == TYPO_MIN - 1 and set(query_word) & set("aeiou"):
+            # One letter left out of a short word ("rot" for "root"): one slip too. A
+            # word with no vowel is an abbreviation ("DRG"), not a slip.
             near.update(
                 word
                 for word in vocabulary

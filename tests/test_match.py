@@ -260,6 +260,12 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("suprascapular", "suprascapular-nerve-block"),
         # A short word with one letter left out is one slip: "rot" for "root".
         ("selective nerve rot block", "selective-nerve-root-block"),
+        # A short word no name holds stands for the run of name words, one a letter,
+        # wherever one is written: DRG (dorsal root ganglion), IA (intra-articular).
+        ("DRG PRF", "pulsed-radiofrequency"),
+        ("IA facet injection", "facet-joint-injection"),
+        # Of names covered alike, the one holding more of the query speaks for the entry.
+        ("SCS trial leads", "spinal-cord-stimulator-trial"),
         # Done in the neck (its regions): the lumbar-only discectomy covers less and is
         # no rival, and nucleoplasty has "discectomy" only from a name it shares.
         ("cervical discectomy", "endoscopic-discectomy"),
@@ -282,6 +288,9 @@ def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> No
         "knee joint injection",
         # A word many entries' names hold: a lead over them is no certainty.
         "disc injection",
+        # A four-letter word is not spelled out from names: MILD is another procedure
+        # (minimally invasive lumbar decompression), not the discectomy.
+        "MILD procedure",
     ],
 )
 def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
