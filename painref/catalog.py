@@ -21,7 +21,7 @@ from painref.errors import (
     Problem,
     UsageProblem,
 )
-from painref.match import GENERIC, Matcher, NamesInDicts, name_keys, normalise
+from painref.match import GENERIC, STOPWORDS, Matcher, NamesInDicts, name_keys, normalise
 from painref.model import Condition, Link, LookupName, Procedure, Source
 
 # The longest word read as an abbreviation of a procedure's name ...
@@ -108,6 +108,10 @@ def read_layer(path: Path, origin: str = "") -> Layer:
     except OSError as exc:
         raise CatalogError(
             [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: {exc.strerror or exc}")]
+        ) from None
+    except ValueError:  # a NUL in the path: no file can have that name
+        raise CatalogError(
+            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: no such file")]
         ) from None
     try:
         text = data.decode("utf-8")
@@ -311,10 +315,31 @@ class Catalog:
         if key and not procedure_named and self._matcher("condition").is_a_name(key):
             self._not_a_procedure(query, NotFound(""))
         try:
-            return self.procedures[self._resolve(query, self.procedures, "procedure")]
+            found = self.procedures[self._resolve(query, self.procedures, "procedure")]
         except NotFound as missing:
             self._not_a_procedure(query, missing)
             raise
+        if not procedure_named:
+            self._not_one_medicines_user(query, key, found)
+        return found
+
+    def _not_one_medicines_user(self, query: str, key: str, found: Procedure) -> None:
+        """Asks instead when the query is just a medicine the procedure found uses and
+        others use too: "dextrose injections" may be prolotherapy or hydrodissection."""
+        words = _distinctive(key)
+        if not words or words not in {_distinctive(normalise(m)) for m in found.medications}:
+            return  # only then read every procedure's medicines
+        users = [
+            procedure
+            for procedure in self.procedures.values()
+            if any(_distinctive(normalise(m)) == words for m in procedure.medications)
+        ]
+        if len(users) > 1:
+            candidates = tuple(Candidate(p.id, p.name) for p in sorted(users, key=lambda p: p.id))
+            listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+            raise Ambiguous(
+                f"{_quote(query)} could mean more than one procedure: {listing}", candidates
+            )
 
     def _not_a_procedure(self, query: str, missing: NotFound) -> None:
         """Raises the pointer to `find --condition` when the query names a condition."""
@@ -698,6 +723,16 @@ class Catalog:
             + (f"; did you mean: {', '.join(options)}?" if options else ""),
             tuple(Candidate(option, option) for option in options),
         )
+
+
+def _distinctive(key: str) -> frozenset[str]:
+    """The words of a normalised text that tell procedures apart: no stop words,
+    generic words or numbers ("5% dextrose" and "dextrose injections": dextrose)."""
+    return frozenset(
+        word
+        for word in key.split()
+        if word not in STOPWORDS and word not in PROCEDURE_GENERIC and not word.isdigit()
+    )
 
 
 def _region_words(regions: Sequence[str]) -> dict[str, float]:

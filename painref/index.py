@@ -125,7 +125,7 @@ def signature(files: Sequence[Overlay]) -> str | None:
         try:
             path = path.resolve()
             status = path.stat()
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
             return None
         if not stat.S_ISREG(status.st_mode):
             return None

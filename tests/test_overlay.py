@@ -106,6 +106,15 @@ def test_a_directory_is_not_a_catalog(run_mini: Invoke, tmp_path: Path) -> None:
     )
 
 
+def test_a_path_with_a_nul_is_no_file(run_mini: Invoke) -> None:
+    # No shell passes a NUL in an argument, but a program calling us can.
+    result = run_mini("--catalog", "a\x00b", "list")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "a\\x00b:1:1: PR009 cannot read the catalog (given by --catalog): no such file\n"
+    )
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
 def test_a_device_is_refused_instead_of_read_forever(run_mini: Invoke) -> None:
     result = run_mini("--catalog", "/dev/zero", "list")
