@@ -281,17 +281,10 @@ class Matcher:
             if not rivals and (alone or top.share >= MIN_SHARE):
                 return Match((top.id,), exact=False)
             close = [c for c in full if c.score * CLEAR_LEAD * CLEAR_LEAD > top.score]
-            others_named = sum(c.named for c in full[1:])
-            # Far ahead: alone, or named by the query as the one other is ("occipital":
-            # the occipital nerve block, not "third occipital nerve RFA").
-            if (
-                len(close) == 1
-                and top.by_name >= NAMED_ALONE
-                and (
-                    not others_named
-                    or (others_named == 1 and top.named and top.share >= NAMED_ALONE)
-                )
-            ):
+            # Far ahead of the rest, none of which the query names with names of its own
+            # ("knee denervation": the hip entry has "knee" only from a name it shares).
+            others_named = any(c.named and c.own_covers >= c.covers for c in full[1:])
+            if len(close) == 1 and top.by_name >= NAMED_ALONE and not others_named:
                 return Match((top.id,), exact=False)
             generic = _most_generic(close)
             if generic is not None:

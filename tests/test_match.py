@@ -255,9 +255,9 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("intrathecal pump implant", "implantable-drug-pump"),
         # "pain" tells no procedure apart: every one of them treats it.
         ("percutaneous vertebroplasty for painful vertebral fractures", "vertebroplasty"),
-        # Far ahead of the one other entry the word names: the suprascapular nerve
-        # block, not "suprascapular pulsed radiofrequency".
-        ("suprascapular", "suprascapular-nerve-block"),
+        # Far ahead, and the only other entry the query names needs a name it shares for
+        # it: "hip" is in the knee entry's "radiofrequency ablation of hip and knees".
+        ("hip denervation", "hip-radiofrequency-ablation"),
         # A short word with one letter left out is one slip: "rot" for "root".
         ("selective nerve rot block", "selective-nerve-root-block"),
         # A short word no name holds stands for the run of name words, one a letter,
@@ -296,6 +296,26 @@ def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> No
 def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
     with pytest.raises(NotFound):
         catalog.procedure(query)
+
+
+def test_a_medicine_several_procedures_use_asks_which(catalog: Catalog) -> None:
+    # Dextrose is prolotherapy's and also hydrodissection's (5% dextrose).
+    with pytest.raises(Ambiguous) as caught:
+        catalog.procedure("dextrose injections")
+    assert {c.id for c in caught.value.candidates} == {
+        "prolotherapy",
+        "peripheral-nerve-injection",
+    }
+    # A medicine one procedure alone uses still names it.
+    assert catalog.procedure("ziconotide pump").id == "implantable-drug-pump"
+
+
+def test_a_word_two_entries_name_with_their_own_names_is_not_guessed(catalog: Catalog) -> None:
+    # Stem cell therapy ("regenerative medicine injection") and prolotherapy
+    # ("regenerative injection therapy") both: no guess.
+    with pytest.raises(NotFound) as caught:
+        catalog.procedure("regenerative medicine")
+    assert {"stem-cell-therapy", "prolotherapy"} <= {c.id for c in caught.value.candidates}
 
 
 def test_a_typo_keeps_the_first_letter(catalog: Catalog) -> None:
