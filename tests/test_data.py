@@ -1,6 +1,6 @@
 """What the real catalog must cover: the procedures and conditions the source
 documents name, and the relationships between them. The content rules every
-record must pass are in painref/lint.py, run by tests/test_lint.py."""
+record must pass are in tools/lint.py, run by tests/test_lint.py."""
 
 from __future__ import annotations
 

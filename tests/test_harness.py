@@ -10,8 +10,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from painref.lint import LINT_CODES
 from tests.conftest import REPO, REQUIRE_SEEDS_ENV, SEEDS_ENV, TESTS
+from tools.lint import LINT_CODES
 
 LOWEST_CONSTRAINTS = REPO / ".ci" / "lowest-constraints.txt"
 

@@ -11,8 +11,8 @@ import pytest
 
 from painref.catalog import bundled_catalog_path
 from painref.errors import Problem
-from painref.lint import LINT_CODES, lint
 from tests.conftest import FIXTURES, REPO, SEEDS, needs_seeds
+from tools.lint import LINT_CODES, lint
 
 LINT = FIXTURES / "lint"
 FIXTURE_SEEDS = LINT / "seeds"
