@@ -655,13 +655,25 @@ class Catalog:
     def _conditions_with_words(
         words: list[str], conditions: Iterable[Condition]
     ) -> list[Condition]:
-        """Conditions with a name or alias that has a word starting with each of `words`."""
-        about = []
-        for condition in conditions:
-            names = [normalise(n).split() for n in (condition.name, *condition.aliases)]
-            if any(all(any(w.startswith(q) for w in name) for q in words) for name in names):
-                about.append(condition)
-        return sorted(about, key=lambda c: c.name.casefold())
+        """Conditions with a name or alias that has each of `words` as a whole word
+        ("face pain" is not facet joint pain); failing any, as the start of a word
+        ("sciat")."""
+        listed = [
+            (condition, [normalise(n).split() for n in (condition.name, *condition.aliases)])
+            for condition in sorted(conditions, key=lambda c: c.name.casefold())
+        ]
+        for whole in (True, False):
+            about = [
+                condition
+                for condition, names in listed
+                if any(
+                    all(any(w == q if whole else w.startswith(q) for w in name) for q in words)
+                    for name in names
+                )
+            ]
+            if about:
+                return about
+        return []
 
     def by_category(self) -> dict[str, list[Procedure]]:
         groups: dict[str, list[Procedure]] = {category: [] for category in vocab.CATEGORIES}

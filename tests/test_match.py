@@ -447,3 +447,12 @@ def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
     # Only a long, compound word gives more than its first letter: "sij" is not
     # "sacroiliac injection".
     assert ("sacroiliac", "injection") not in catalog._spelled_out("sij")
+
+
+def test_conditions_lists_whole_words_before_word_starts(catalog: Catalog) -> None:
+    # "face" is a whole word of one condition's name and the start of "facet" in others.
+    assert [use.condition.id for use in catalog.condition_uses("face pain")] == [
+        "face-and-mouth-pain"
+    ]
+    # With no whole-word match, a word's start still lists what it begins.
+    assert [use.condition.id for use in catalog.condition_uses("sciat")] == ["sciatica"]
