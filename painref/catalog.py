@@ -335,11 +335,7 @@ class Catalog:
             if any(_distinctive(normalise(m)) == words for m in procedure.medications)
         ]
         if len(users) > 1:
-            candidates = tuple(Candidate(p.id, p.name) for p in sorted(users, key=lambda p: p.id))
-            listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-            raise Ambiguous(
-                f"{_quote(query)} could mean more than one procedure: {listing}", candidates
-            )
+            raise _ambiguous(_quote(query), sorted(users, key=lambda p: p.id), "procedure")
 
     def _not_a_procedure(self, query: str, missing: NotFound) -> None:
         """Raises the pointer to `find --condition` when the query names a condition."""
@@ -362,12 +358,10 @@ class Catalog:
         if len(ids) == 1:
             return self.conditions[ids[0]]
         if ids and found is not None:
-            candidates = tuple(Candidate(c, self.conditions[c].name) for c in ids)
-            listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-            raise Ambiguous(
-                f"ICD-10-CM {found.code} ({found.title}) could mean more than one condition: "
-                f"{listing}",
-                candidates,
+            raise _ambiguous(
+                f"ICD-10-CM {found.code} ({found.title})",
+                [self.conditions[c] for c in ids],
+                "condition",
             )
         code = icd10cm.dotted(query)
         title = icd10cm.title_of(code)
@@ -404,11 +398,7 @@ class Catalog:
         if words and not self._matcher("condition").exact(" ".join(words)):
             about = self._conditions_with_words(words, self.conditions.values())
             if len(about) > 1:
-                candidates = tuple(Candidate(c.id, c.name) for c in about)
-                listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-                raise Ambiguous(
-                    f"{_quote(query)} could mean more than one condition: {listing}", candidates
-                )
+                raise _ambiguous(_quote(query), about, "condition")
         return self.conditions[self._resolve(query, self.conditions, "condition")]
 
     def completions(self, kind: str, typed: str) -> list[tuple[str, str]]:
@@ -478,9 +468,10 @@ class Catalog:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
                         runs.append(run)
-        if not named and len(word) <= MAX_WORD_ABBREVIATION and word not in store.word_entries():
-            # A word no name holds: a run of name words, one word a letter, it stands for
-            # wherever one is written ("DRG": dorsal root ganglion; "IA": intra-articular).
+        if not named and len(word) <= MAX_WORD_ABBREVIATION:
+            # A word no name holds (else `named` would have its holders): a run of name
+            # words, one word a letter, it stands for wherever one is written ("DRG":
+            # dorsal root ganglion; "IA": intra-articular).
             every_name = store.keys()  # a name store, not a dict
             for key in every_name:
                 name_words = key.split()
@@ -786,9 +777,7 @@ def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: 
     if len(match.ids) == 1:
         return match.ids[0]
     if match.ids:
-        candidates = tuple(Candidate(i, records[i].name) for i in match.ids)
-        listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-        raise Ambiguous(f"{_quote(query)} could mean more than one {kind}: {listing}", candidates)
+        raise _ambiguous(_quote(query), [records[i] for i in match.ids], kind)
     candidates = tuple(Candidate(i, records[i].name) for i in match.suggestions)
     hint = (
         f"; did you mean: {', '.join(c.id for c in candidates)}?"
@@ -797,6 +786,13 @@ def _resolve(matcher: Matcher, query: str, records: Mapping[str, _Named], kind: 
         f"to see what is covered"
     )
     raise NotFound(f"no {kind} matches {_quote(query)}{hint}", candidates)
+
+
+def _ambiguous(what: str, records: Sequence[_Named], kind: str) -> Ambiguous:
+    """The error for a query (`what`, as shown) that could mean any of `records`."""
+    candidates = tuple(Candidate(record.id, record.name) for record in records)
+    listing = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+    return Ambiguous(f"{what} could mean more than one {kind}: {listing}", candidates)
 
 
 def _vocab_term(term: str, allowed: Mapping[str, str], what: str) -> str:

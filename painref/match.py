@@ -414,8 +414,12 @@ class Matcher:
             share, left, best_named = best_name[entry_id]
             named_weight = sum(weight[q] for q in named)
             rest = [q for q in distinctive if q not in named]
-            fitting = self._context(entry_id) if rest and self._context else {}
-            fits = {q: _fits(q, fitting) for q in rest}
+            # Without the names it shares with others: "knee" in "RFA of hip and knees"
+            # says less of the hip entry than the knee entry's own names and regions do.
+            own_named = own.get(entry_id, set()) if self._lay_regions else named
+            unshared = [q for q in distinctive if q not in own_named]  # holds all of `rest`
+            fitting = self._context(entry_id) if unshared and self._context else {}
+            fits = {q: _fits(q, fitting) for q in unshared}
             context_weight = sum(weight[q] for q in rest if fits[q])
             credited_weight = sum(weight[q] * fits[q] for q in rest)
             covered = (named_weight + context_weight) / total if total else 0.0
@@ -424,13 +428,7 @@ class Matcher:
             by_names = named_weight >= total * 0.999
             by_name_part = named_weight / total if total else 0.0
             covers = frozenset(named) | {q for q in rest if fits[q]}
-            # Without the names it shares with others: "knee" in "RFA of hip and knees"
-            # says less of the hip entry than the knee entry's own names and regions do.
-            own_named = own.get(entry_id, set()) if self._lay_regions else named
-            unshared = [q for q in distinctive if q not in own_named]
-            if unshared and self._context and not fitting:
-                fitting = self._context(entry_id)
-            own_covers = frozenset(own_named) | {q for q in unshared if _fits(q, fitting)}
+            own_covers = frozenset(own_named) | {q for q in unshared if fits[q]}
             ranked.append(
                 Candidate(
                     entry_id,
