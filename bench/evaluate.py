@@ -264,7 +264,7 @@ class Answer:
 
 def ask(catalog: Any, group: str, query: str) -> Answer:
     """Put one query to painref; never raises."""
-    from painref.errors import Ambiguous, NotFound, PainrefError
+    from painref.core.errors import Ambiguous, NotFound, PainrefError
 
     lookup = catalog.procedure if group == "procedures" else catalog.condition
     try:
@@ -316,8 +316,8 @@ class ScoredQuestion:
 
 def answer_question(catalog: Any, question: Question) -> ScoredQuestion:
     """Run one question through `painref search` as the command does; never raises."""
-    from painref.errors import PainrefError
-    from painref.search import parse_query, search
+    from painref.core.errors import PainrefError
+    from painref.query.search import parse_query, search
 
     try:
         terms = parse_query(question.query)
@@ -474,7 +474,7 @@ def evaluate(path: Path | str = DEFAULT_QUERIES) -> Report:
     """Score the bundled catalog's lookup against the labelled set at `path`."""
     queries, questions = load_queries(Path(path))
     with _temporary_cache():
-        from painref.catalog import open_catalog
+        from painref.catalog.store import open_catalog
 
         catalog = open_catalog()
         check_labels(queries, questions, list(catalog.procedures), list(catalog.conditions))

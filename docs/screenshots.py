@@ -2,7 +2,7 @@
 
     python docs/screenshots.py      # rewrite docs/images/*.svg from the bundled catalog
 
-Each command runs through painref's own entry point (painref.main.answer) with
+Each command runs through painref's own entry point (painref.cli.main.answer) with
 its styled output recorded at 80 columns. tests/test_readme.py renders them
 again and fails when a picture no longer shows what the command prints.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from painref.main import answer
-from painref.output import recording
+from painref.cli.main import answer
+from painref.cli.output import recording
 
 IMAGES = Path(__file__).parent / "images"
 WIDTH = 80

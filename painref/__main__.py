@@ -1,3 +1,3 @@
-from painref.main import main
+from painref.cli.main import main
 
 main()

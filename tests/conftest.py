@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from painref import catalog as catalog_module
-from painref.cli import app
+from painref.catalog import store as catalog_module
+from painref.cli.app import app
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from painref import commands, vocab
-from painref.catalog import Overlay, open_catalog
-from painref.cli import app
-from painref.quick import quick_reply
+from painref.catalog.store import Overlay, open_catalog
+from painref.cli import commands
+from painref.cli.app import app
+from painref.cli.quick import quick_reply
+from painref.core import vocab
 from painref.render.fields import FIELDS
 from tests.conftest import MINI
 
@@ -176,7 +177,7 @@ def test_installed_bash_completion_works_in_a_real_bash(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, "kyphoplasty\n", "")
 
 
-# The quick answer (painref.quick) against Typer's own -------------------------
+# The quick answer (painref.cli.quick) against Typer's own -------------------------
 
 SHELLS = ["bash", "zsh", "fish get-args", "fish is-args"]
 TYPED = ["", "k", "kyp", "kyphoplasty", "cervical-r", "rad", "sci", "Kyp", "x", "back-", "lumb"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from painref.catalog import open_catalog
+from painref.catalog.store import open_catalog
 
 CATALOG = open_catalog()
 
@@ -121,7 +121,7 @@ SEED_PROCEDURES: list[tuple[str, str | set[str]]] = [
 def test_every_seed_procedure_resolves_or_lists_its_variants(
     name: str, expected: str | set[str]
 ) -> None:
-    from painref.errors import Ambiguous
+    from painref.core.errors import Ambiguous
 
     if isinstance(expected, str):
         assert CATALOG.procedure(name).id == expected
@@ -176,6 +176,6 @@ SEED_CONDITIONS = [
 
 @pytest.mark.parametrize("term", SEED_CONDITIONS)
 def test_every_seed_condition_finds_a_procedure(term: str) -> None:
-    from painref.catalog import Filters
+    from painref.catalog.store import Filters
 
     assert CATALOG.find(Filters(conditions=(term,))), term

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from painref import index
-from painref.catalog import Overlay, bundled_catalog_path, open_catalog, read_catalog
+from painref.catalog import index
+from painref.catalog.store import Overlay, bundled_catalog_path, open_catalog, read_catalog
 from tests.conftest import FIXTURES, Invoke
 
 CLINIC = FIXTURES / "overlay" / "clinic.yaml"
@@ -188,11 +188,14 @@ def _imported(*args: str, cache_dir: Path) -> set[str]:
 
 def test_lookups_import_only_what_they_use(cache: Path) -> None:
     exact_json = _imported("show", "kyphoplasty", "--json", cache_dir=cache)
-    assert {"painref.index", "sqlite3"} <= exact_json
-    assert not {"yaml", "rich", "rapidfuzz", "painref.validate", "painref.yamlread"} & exact_json
+    assert {"painref.catalog.index", "sqlite3"} <= exact_json
+    assert (
+        not {"yaml", "rich", "rapidfuzz", "painref.catalog.validate", "painref.catalog.yamlread"}
+        & exact_json
+    )
     typo = _imported("show", "kyfoplasty", cache_dir=cache)
     assert {"rapidfuzz", "rich"} <= typo
-    assert not {"yaml", "painref.validate"} & typo
+    assert not {"yaml", "painref.catalog.validate"} & typo
 
 
 def test_the_index_lives_under_xdg_cache_home_by_default(

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from painref import vocab
-from painref.catalog import Catalog, Filters, Overlay, read_catalog
-from painref.model import Condition, Fact, Procedure, Source
+from painref.catalog.store import Catalog, Filters, Overlay, read_catalog
+from painref.core import vocab
+from painref.core.model import Condition, Fact, Procedure, Source
+from painref.core.safetext import neutralise
 from painref.render.fields import FIELDS
 from painref.render.markdown import compare_table, escape, found_list, procedure_handout
-from painref.safetext import neutralise
 from tests.conftest import GOLDEN, MINI
 
 # The CommonMark preset lets raw HTML through, the worst case for escaping;

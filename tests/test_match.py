@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from painref.catalog import Catalog, open_catalog
-from painref.errors import Ambiguous, NotFound, UsageProblem
-from painref.match import Matcher, _forms_in, normalise, spelled_out_in
+from painref.catalog.store import Catalog, open_catalog
+from painref.core.errors import Ambiguous, NotFound, UsageProblem
+from painref.query.match import Matcher, _forms_in, normalise, spelled_out_in
 from tests.conftest import Invoke
 
 

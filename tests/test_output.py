@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from painref.output import use_style
+from painref.cli.output import use_style
 from painref.render.jsonout import dumps
 from tests.conftest import Invoke
 

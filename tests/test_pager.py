@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from painref.pager import pager_command
+from painref.cli.pager import pager_command
 
 RECORDER = """\
 import os, sys

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from painref import catalog as catalog_module
-from painref.catalog import Catalog, Overlay, open_catalog
-from painref.cli import app
-from painref.errors import CatalogError
+from painref.catalog import store as catalog_module
+from painref.catalog.store import Catalog, Overlay, open_catalog
+from painref.cli.app import app
+from painref.core.errors import CatalogError
 from tests.conftest import MINI
 
 WORDS = [

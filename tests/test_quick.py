@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from painref import commands
-from painref.cli import app
-from painref.quick import quick_command
+from painref.cli import commands
+from painref.cli.app import app
+from painref.cli.quick import quick_command
 from tests.conftest import FIXTURES, MINI
 
 SETTINGS = settings(

@@ -10,9 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from painref import vocab
-from painref.catalog import bundled_catalog_path
-from painref.validate import (
+from painref.catalog.store import bundled_catalog_path
+from painref.catalog.validate import (
     CONDITION_FIELDS,
     DURATION_FIELDS,
     FACT_FIELDS,
@@ -22,6 +21,7 @@ from painref.validate import (
     SOURCE_FIELDS,
     TOP_FIELDS,
 )
+from painref.core import vocab
 from tests.conftest import FIXTURES, MINI, Invoke
 
 

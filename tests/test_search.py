@@ -13,11 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from painref.catalog import Catalog, open_catalog
-from painref.match import STOPWORDS, normalise
-from painref.model import Fact, Procedure
-from painref.search import EXCERPT_CHARS, _busiest, _holders_of_words, parse_query, search, stem
-from painref.synonyms import file_path as synonyms_path
+from painref.catalog.store import Catalog, open_catalog
+from painref.core.model import Fact, Procedure
+from painref.query.match import STOPWORDS, normalise
+from painref.query.search import (
+    EXCERPT_CHARS,
+    _busiest,
+    _holders_of_words,
+    parse_query,
+    search,
+    stem,
+)
+from painref.query.synonyms import file_path as synonyms_path
 from tests.conftest import Invoke
 from tests.test_cli import check_procedure_object
 

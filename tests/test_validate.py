@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from painref import yamlread
-from painref.catalog import merge, read_layer
-from painref.errors import CatalogError
-from painref.validate import CODES
-from painref.yamlread import MAX_PROBLEMS
+from painref.catalog import yamlread
+from painref.catalog.store import merge, read_layer
+from painref.catalog.validate import CODES
+from painref.catalog.yamlread import MAX_PROBLEMS
+from painref.core.errors import CatalogError
 from tests.conftest import FIXTURES, MINI, Invoke
 
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
@@ -156,7 +156,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 def test_a_bad_bundled_catalog_exits_3_with_every_problem(
     run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from painref import catalog
+    from painref.catalog import store as catalog
 
     bad = FIXTURES / "bad" / "PR011-unknown-field.yaml"
     monkeypatch.setattr(catalog, "bundled_catalog_path", lambda: bad)
@@ -191,14 +191,14 @@ def test_every_code_in_use_is_documented() -> None:
     from tests.conftest import REPO
 
     used = set()
-    for path in (REPO / "painref").glob("*.py"):
+    for path in (REPO / "painref").rglob("*.py"):
         used |= set(re.findall(r'"(PR\d{3})"', path.read_text(encoding="utf-8")))
     assert used == set(CODES)
 
 
 def test_each_problem_is_recorded_once_before_any_merging() -> None:
-    from painref.validate import check_layer
-    from painref.yamlread import read_text
+    from painref.catalog.validate import check_layer
+    from painref.catalog.yamlread import read_text
 
     for path in BAD:
         if path.name.startswith("PR008"):
@@ -209,7 +209,7 @@ def test_each_problem_is_recorded_once_before_any_merging() -> None:
 
 
 def test_positions_after_a_partial_pass_are_still_exact() -> None:
-    from painref.yamlread import read_text
+    from painref.catalog.yamlread import read_text
 
     doc = read_text("a: 1\nb: [x, y]\nc:\n  d: z\n", "f.yaml")
     doc.problem(("a",), "PR010", "first")

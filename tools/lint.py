@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
-from painref.catalog import Catalog, merge, read_layer
-from painref.errors import CatalogError, Problem
-from painref.match import normalise
-from painref.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
-from painref.validate import PROCEDURE_FIELDS, Layer
-from painref.yamlread import PathKey
+from painref.catalog.store import Catalog, merge, read_layer
+from painref.catalog.validate import PROCEDURE_FIELDS, Layer
+from painref.catalog.yamlread import PathKey
+from painref.core.errors import CatalogError, Problem
+from painref.core.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
+from painref.query.match import normalise
 
 LINT_CODES: dict[str, str] = {
     "CL001": "field left out (write null or [] when no source states it)",

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from painref import vocab
-from painref.catalog import Catalog
-from painref.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
+from painref.catalog.store import Catalog
+from painref.core import vocab
+from painref.core.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from painref.catalog import Catalog, ConditionUse, SourceUse
-from painref.errors import PainrefError, Problem
-from painref.model import Fact, Procedure, Source
-from painref.safetext import UNSAFE
+from painref.catalog.store import Catalog, ConditionUse, SourceUse
+from painref.core.errors import PainrefError, Problem
+from painref.core.model import Fact, Procedure, Source
+from painref.core.safetext import UNSAFE
 
 
 def _text(fact: Fact | None) -> str | None:

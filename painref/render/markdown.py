@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from painref import vocab
-from painref.catalog import Catalog, Found
-from painref.model import Procedure, Source
+from painref.catalog.store import Catalog, Found
+from painref.core import vocab
+from painref.core.model import Procedure, Source
+from painref.core.safetext import UNSAFE, neutralise
 from painref.render.fields import (
     DIFFERS,
     DIFFERS_LEGEND,
@@ -22,7 +23,6 @@ from painref.render.fields import (
     differ,
     field_lines,
 )
-from painref.safetext import UNSAFE, neutralise
 
 # Markdown punctuation that is backslash-escaped wherever it appears, and the
 # characters that become HTML entities instead; one pass, so nothing is escaped twice.

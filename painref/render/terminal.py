@@ -11,9 +11,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from painref import vocab
-from painref.catalog import Catalog, ConditionUse, Found, SourceUse
-from painref.model import Procedure, Source
+from painref.catalog.store import Catalog, ConditionUse, Found, SourceUse
+from painref.core import vocab
+from painref.core.model import Procedure, Source
+from painref.query.search import Excerpt, Hit
 from painref.render.fields import (
     DIFFERS,
     DIFFERS_LEGEND,
@@ -23,7 +24,6 @@ from painref.render.fields import (
     differ,
     field_lines,
 )
-from painref.search import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
 MISSING_STYLE = "dim italic"

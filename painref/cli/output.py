@@ -142,7 +142,7 @@ def emit_text(text: str, page: bool = True, height: int | None = None) -> None:
 
             height = shutil.get_terminal_size().lines
         if text.count("\n") >= height:
-            from painref.pager import page_through
+            from painref.cli.pager import page_through
 
             if page_through(text, os.environ):
                 return

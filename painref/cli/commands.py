@@ -1,7 +1,7 @@
 """What each command does once its arguments are parsed: ask the catalog, render, write.
 
 Two front ends share these functions: the Typer app in cli.py, and
-painref.quick, which answers the commonest requests without loading Typer.
+painref.cli.quick, which answers the commonest requests without loading Typer.
 Nothing here imports Typer, so the quick answers stay quick.
 """
 
@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from painref.catalog import (
+from painref.catalog.index import IndexDamaged, discard
+from painref.catalog.store import (
     ENV_VAR,
     Catalog,
     Filters,
@@ -22,10 +23,9 @@ from painref.catalog import (
     open_catalog,
     overlays,
 )
-from painref.errors import CatalogError, PainrefError, UsageProblem
-from painref.index import IndexDamaged, discard
-from painref.output import emit_json, emit_rich, emit_text
-from painref.safetext import neutralise, shown_path
+from painref.cli.output import emit_json, emit_rich, emit_text
+from painref.core.errors import CatalogError, PainrefError, UsageProblem
+from painref.core.safetext import neutralise, shown_path
 
 
 class Choices(NamedTuple):
@@ -188,7 +188,7 @@ def find(choices: Choices, filters: Filters, output: str) -> None:
 
 
 def search(choices: Choices, query: str, as_json: bool) -> None:
-    from painref.search import parse_query, search
+    from painref.query.search import parse_query, search
 
     parsed = parse_query(query)  # a usage problem is reported before the catalog is read
     catalog = _catalog(choices)
@@ -281,7 +281,7 @@ def validate(choices: Choices, layers: Sequence[Overlay], as_json: bool) -> int:
 
 
 def schema() -> None:
-    from painref.schema import catalog_schema
+    from painref.catalog.schema import catalog_schema
 
     emit_json(catalog_schema())
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from painref.vocab import TAG_FIELDS
+from painref.core.vocab import TAG_FIELDS
 
 # Fields that hold one fact, and fields that hold a list of facts.
 TEXT_FACTS: tuple[str, ...] = ("summary", "how_it_works", "anesthesia", "setting", "recovery")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from painref.safetext import shown_path
+from painref.core.safetext import shown_path
 
 
 class Candidate(NamedTuple):

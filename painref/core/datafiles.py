@@ -8,6 +8,6 @@ from pathlib import Path
 
 def data_file(name: str) -> Path:
     """The shipped file `name` (or, in a source checkout, data/name)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # painref/
     packaged = here / "data" / name
     return packaged if packaged.is_file() else here.parent / "data" / name

@@ -11,10 +11,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from painref import vocab
-from painref.model import Condition, Duration, Fact, Link, LookupName, Procedure, Relief, Source
-from painref.safetext import UNSAFE, describe
-from painref.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
+from painref.catalog.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
+from painref.core import vocab
+from painref.core.model import (
+    Condition,
+    Duration,
+    Fact,
+    Link,
+    LookupName,
+    Procedure,
+    Relief,
+    Source,
+)
+from painref.core.safetext import UNSAFE, describe
 
 T = TypeVar("T")
 

@@ -35,8 +35,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from painref import __version__, vocab
-from painref.model import (
+from painref import __version__
+from painref.core import vocab
+from painref.core.model import (
     Condition,
     Duration,
     Fact,
@@ -53,7 +54,7 @@ except ImportError:  # pragma: no cover - another Python
     from hashlib import blake2b
 
 if TYPE_CHECKING:
-    from painref.catalog import Catalog, Overlay
+    from painref.catalog.store import Catalog, Overlay
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
@@ -117,7 +118,7 @@ def signature(files: Sequence[Overlay]) -> str | None:
     (reading it will then report the problem). The index stores it whole, and
     a short checksum of it names the index file. The change time catches an
     edit that keeps size and modification time (`cp -p`, `touch -d`)."""
-    from painref.icd10cm import table_path
+    from painref.catalog.icd10cm import table_path
 
     parts: list[Any] = [__version__, FORMAT]
     # The ICD-10-CM titles name conditions too: the table is keyed on like a catalog file.
@@ -243,7 +244,7 @@ def _list_digest(values: Sequence[str]) -> str:
 
 
 def _load(path: Path, key: str) -> Catalog | None:
-    from painref.catalog import Catalog
+    from painref.catalog.store import Catalog
 
     if str(path) in _avoid:
         return None

@@ -28,10 +28,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from painref.catalog import MAX_QUERY_CHARS, Catalog
-from painref.errors import UsageProblem
-from painref.match import SPELLINGS, STOPWORDS, normalise
-from painref.model import Procedure
+from painref.catalog.store import MAX_QUERY_CHARS, Catalog
+from painref.core.errors import UsageProblem
+from painref.core.model import Procedure
+from painref.query.match import SPELLINGS, STOPWORDS, normalise
 from painref.render.fields import FIELDS, field_lines
 
 # How much a match counts in each field; unlisted fields count 1.
@@ -145,7 +145,7 @@ def stem(word: str) -> str:
 def parse_query(query: str) -> Query:
     """The query's terms and the fields it asks about; UsageProblem when there is
     nothing to look for."""
-    from painref.synonyms import synonyms
+    from painref.query.synonyms import synonyms
 
     if len(query) > MAX_QUERY_CHARS:
         raise UsageProblem(

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from painref.errors import Problem
-from painref.safetext import describe
+from painref.core.errors import Problem
+from painref.core.safetext import describe
 
 try:  # libyaml is much faster; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as SafeLoader

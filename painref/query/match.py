@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
-from painref import vocab
+from painref.core import vocab
 
 if TYPE_CHECKING:  # a type only: defining it costs start-up time
     from typing import Protocol

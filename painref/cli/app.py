@@ -1,6 +1,6 @@
 """The Typer app: every command and option, its help, and its parsing.
 
-Each command hands its parsed values to painref.commands. Every error a user
+Each command hands its parsed values to painref.cli.commands. Every error a user
 can cause ends as one line on stderr (or an {"error": ...} object with --json)
 and its exit code; nothing a user types ends in a traceback.
 """
@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from painref import __version__, commands, vocab
-from painref.catalog import ENV_VAR, Filters, Overlay
-from painref.commands import Choices
-from painref.errors import PainrefError, UsageProblem
-from painref.output import ColorMode
+from painref import __version__
+from painref.catalog.store import ENV_VAR, Filters, Overlay
+from painref.cli import commands
+from painref.cli.commands import Choices
+from painref.cli.output import ColorMode
+from painref.core import vocab
+from painref.core.errors import PainrefError, UsageProblem
 
 if TYPE_CHECKING:
     from typer._click import Context as ClickContext  # the Context click's methods take
@@ -41,7 +43,7 @@ class _PainrefGroup(TyperGroup):
     """
 
     # A reader that stops early (`painref --color never list | head -1`) is
-    # answered once, in painref.main, on either route: exit 0, quietly. Click
+    # answered once, in painref.cli.main, on either route: exit 0, quietly. Click
     # would catch the BrokenPipeError itself and exit 1, so it is carried past
     # click from parsing (where --help prints) and from running the command.
 

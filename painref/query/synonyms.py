@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from painref.datafiles import data_file
+from painref.core.datafiles import data_file
 
 FILE_NAME = "search-words.json"
 
@@ -26,7 +26,7 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     phrases it also finds."""
     import json  # not YAML: its parser costs a search more than the rest of its start-up
 
-    from painref.match import normalise
+    from painref.query.match import normalise
 
     try:
         data = json.loads(file_path().read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The console script: answer the command line, then make sure the answer got out.
 
-Simple requests get a quick answer (painref.quick); the rest go to the Typer app.
+Simple requests get a quick answer (painref.cli.quick); the rest go to the Typer app.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from painref import commands
-from painref.quick import COMPLETE_VAR, quick_command, quick_reply
+from painref.cli import commands
+from painref.cli.quick import COMPLETE_VAR, quick_command, quick_reply
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -53,7 +53,7 @@ def answer(argv: Sequence[str]) -> int:
     command = quick_command(argv)
     if command is not None:
         return commands.guarded(command, as_json="--json" in argv)
-    from painref.cli import app
+    from painref.cli.app import app
 
     code: int = app(args=list(argv), standalone_mode=False)
     return code

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from painref.datafiles import data_file
+from painref.core.datafiles import data_file
 
 TABLE_NAME = "icd10cm-titles.tsv"
 ALL_CODES_NAME = "icd10cm-all.tsv.gz"  # every code of the code set, with its title

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from painref import vocab
-from painref.errors import (
+from painref.core import vocab
+from painref.core.errors import (
     Ambiguous,
     Candidate,
     CatalogError,
@@ -21,8 +21,8 @@ from painref.errors import (
     Problem,
     UsageProblem,
 )
-from painref.match import GENERIC, STOPWORDS, Matcher, NamesInDicts, name_keys, normalise
-from painref.model import Condition, Link, LookupName, Procedure, Source
+from painref.core.model import Condition, Link, LookupName, Procedure, Source
+from painref.query.match import GENERIC, STOPWORDS, Matcher, NamesInDicts, name_keys, normalise
 
 # The longest word read as an abbreviation of a procedure's name ...
 MAX_ABBREVIATION = 6
@@ -34,9 +34,9 @@ MAX_WORD_ABBREVIATION = 3
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
-    from painref.icd10cm import Code
-    from painref.match import NameStore
-    from painref.validate import Layer
+    from painref.catalog.icd10cm import Code
+    from painref.catalog.validate import Layer
+    from painref.query.match import NameStore
 
     class _Named(Protocol):
         """What lookup needs of a record: procedures and conditions both qualify."""
@@ -63,7 +63,7 @@ MIN_ROUTED_QUERY = 3
 
 def bundled_catalog_path() -> Path:
     """The catalog shipped inside the package (or, in a source checkout, data/)."""
-    from painref.datafiles import data_file
+    from painref.core.datafiles import data_file
 
     return data_file(BUNDLED_NAME)
 
@@ -121,7 +121,7 @@ def read_layer(path: Path, origin: str = "") -> Layer:
         raise CatalogError(
             [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
         ) from None
-    from painref.validate import check_text
+    from painref.catalog.validate import check_text
 
     return check_text(text, name)
 
@@ -142,7 +142,7 @@ def open_catalog(
     files = catalog_files(layers, bundled)
     if not use_index:
         return read_catalog(files)
-    from painref import index
+    from painref.catalog import index
 
     return index.open_indexed(files, read_catalog)
 
@@ -351,7 +351,7 @@ class Catalog:
 
     def _condition_by_code(self, query: str) -> Condition:
         """The condition an ICD-10-CM code sits at or below."""
-        from painref import icd10cm
+        from painref.catalog import icd10cm
 
         found = icd10cm.find(query)
         ids = [c for c in found.conditions if c in self.conditions] if found else []
@@ -390,7 +390,7 @@ class Catalog:
         """The condition a query names. A part of several conditions' names that is
         no condition's own name ("knee", "headaches") asks, as `conditions` lists them."""
         _within_limit(query, "condition")
-        from painref import icd10cm
+        from painref.catalog import icd10cm
 
         if icd10cm.looks_like_code(query):
             return self._condition_by_code(query)
@@ -448,7 +448,7 @@ class Catalog:
         """What a short word that names procedures, or is part of their names, stands for
         in their own names ("esi": epidural steroid injection; "rf": radiofrequency), so
         that it names others holding those words ("cervical ESI", "genicular RF")."""
-        from painref.match import spelled_out_in
+        from painref.query.match import spelled_out_in
 
         if not 2 <= len(word) <= MAX_ABBREVIATION or not word.isalpha():
             return []
@@ -544,7 +544,7 @@ class Catalog:
                     if entry_id in records:
                         yield key, entry_id
         if kind == "condition":
-            from painref import icd10cm
+            from painref.catalog import icd10cm
 
             # ICD-10-CM titles at or below a condition's codes name it too.
             for code in icd10cm.codes().values():
@@ -631,7 +631,7 @@ class Catalog:
             for condition_id in procedure.conditions:
                 if condition_id in treating:
                     treating[condition_id].append(procedure)
-        from painref.icd10cm import codes_of
+        from painref.catalog.icd10cm import codes_of
 
         return [ConditionUse(c, tuple(treating[c.id]), codes_of(c.id)) for c in chosen]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from painref import vocab
-from painref.validate import SUPPORTED_VERSIONS
+from painref.catalog.validate import SUPPORTED_VERSIONS
+from painref.core import vocab
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:

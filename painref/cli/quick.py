@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from painref import commands
-from painref.catalog import Filters
+from painref.catalog.store import Filters
+from painref.cli import commands
 
 COMPLETE_VAR = "_PAINREF_COMPLETE"  # set by the shell when it asks for completions
 NAME_COMMANDS = ("show", "compare", "sources")  # their arguments are procedure names
