@@ -6,7 +6,8 @@ import pytest
 
 from painref.catalog.store import Catalog, open_catalog
 from painref.core.errors import Ambiguous, NotFound, UsageProblem
-from painref.query.match import Matcher, _forms_in, normalise, spelled_out_in
+from painref.core.text import normalise
+from painref.query.match import Matcher, _forms_in, spelled_out_in
 from tests.conftest import Invoke
 
 

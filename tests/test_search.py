@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from painref.catalog.store import Catalog, open_catalog
 from painref.core.model import Fact, Procedure
-from painref.query.match import STOPWORDS, normalise
+from painref.core.text import STOPWORDS, normalise
 from painref.query.search import (
     EXCERPT_CHARS,
     _busiest,

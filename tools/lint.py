@@ -23,7 +23,7 @@ from painref.catalog.validate import PROCEDURE_FIELDS, Layer
 from painref.catalog.yamlread import PathKey
 from painref.core.errors import CatalogError, Problem
 from painref.core.model import LIST_FACTS, TEXT_FACTS, Fact, Procedure
-from painref.query.match import normalise
+from painref.core.text import normalise
 
 LINT_CODES: dict[str, str] = {
     "CL001": "field left out (write null or [] when no source states it)",

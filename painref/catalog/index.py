@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from painref import __version__
-from painref.core import vocab
+from painref.core import fields, vocab
 from painref.core.model import (
     Condition,
     Duration,
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 7  # bump when the tables or the record encoding change
+FORMAT = 8  # bump when the tables change; the field table keys the index itself
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed
@@ -120,7 +120,9 @@ def signature(files: Sequence[Overlay]) -> str | None:
     edit that keeps size and modification time (`cp -p`, `touch -d`)."""
     from painref.catalog.icd10cm import table_path
 
-    parts: list[Any] = [__version__, FORMAT]
+    # The field table's shape keys it too: a changed field never reads an old index.
+    shape = [[f.name, f.kind] for f in fields.TABLE] + list(Procedure._fields)
+    parts: list[Any] = [__version__, FORMAT, shape]
     # The ICD-10-CM titles name conditions too: the table is keyed on like a catalog file.
     for path in (table_path(), *(item.path for item in files)):
         try:
@@ -707,7 +709,7 @@ def _facts(items: Any) -> tuple[Fact, ...]:
 
 
 def _cite(data: Any) -> dict[str, tuple[str, ...]]:
-    if type(data) is not dict or not set(data) <= set(vocab.TAG_FIELDS):
+    if type(data) is not dict or not set(data) <= set(fields.TAG_FIELDS):
         raise _Bad("unexpected citations")
     return {field: _texts(ids) for field, ids in data.items()}
 
@@ -726,35 +728,45 @@ def _link(data: Any) -> Link:
     return Link(_text(link_id), relation, _texts(sources))
 
 
-def _procedure(data: list[Any]) -> Procedure:
-    (record_id, name, aliases, category, purpose, regions, guidance, medications,
-     conditions, cite, summary, how_it_works, anesthesia, setting, duration, recovery,
-     relief, candidacy, contraindications, risks, related) = data  # fmt: skip
-    if category not in vocab.CATEGORIES:
-        raise _Bad(f"unknown category {category!r}")
-    onset, lasts = relief
-    if type(related) is not list:
+def _choice(value: Any, field: fields.Field) -> str:
+    if value not in (field.vocabulary or {}):
+        raise _Bad(f"unknown {field.item} {value!r}")
+    return str(value)
+
+
+def _relief(data: Any) -> Relief:
+    onset, lasts = data
+    return Relief(_fact(onset), _fact(lasts))
+
+
+def _links(data: Any) -> tuple[Link, ...]:
+    if type(data) is not list:
         raise _Bad("expected a list of links")
-    return Procedure(
-        id=_text(record_id),
-        name=_text(name),
-        aliases=_texts(aliases),
-        category=category,
-        purpose=_texts(purpose, vocab.PURPOSES),
-        regions=_texts(regions, vocab.REGIONS),
-        guidance=_texts(guidance, vocab.GUIDANCE),
-        medications=_texts(medications),
-        conditions=_texts(conditions),
-        cite=_cite(cite),
-        summary=_fact(summary),
-        how_it_works=_fact(how_it_works),
-        anesthesia=_fact(anesthesia),
-        setting=_fact(setting),
-        duration=_duration(duration),
-        recovery=_fact(recovery),
-        relief=Relief(_fact(onset), _fact(lasts)),
-        candidacy=_facts(candidacy),
-        contraindications=_facts(contraindications),
-        risks=_facts(risks),
-        related=tuple(_link(link) for link in related),
-    )
+    return tuple(_link(link) for link in data)
+
+
+# How each kind of field is read back: (stored value, field) -> checked value.
+_DECODE: dict[str, Callable[[Any, fields.Field], Any]] = {
+    fields.ID: lambda v, f: _text(v),
+    fields.NAME: lambda v, f: _text(v),
+    fields.NAMES: lambda v, f: _texts(v),
+    fields.CHOICE: _choice,
+    fields.CHOICES: lambda v, f: _texts(v, f.vocabulary),
+    fields.WORDS: lambda v, f: _texts(v),
+    fields.REFS: lambda v, f: _texts(v),
+    fields.CITE: lambda v, f: _cite(v),
+    fields.FACT: lambda v, f: _fact(v),
+    fields.FACTS: lambda v, f: _facts(v),
+    fields.DURATION: lambda v, f: _duration(v),
+    fields.RELIEF: lambda v, f: _relief(v),
+    fields.LINKS: lambda v, f: _links(v),
+}
+# A procedure is stored as the JSON array of its attributes, in the model's order.
+_PROCEDURE_FIELDS = tuple(fields.BY_NAME[name] for name in Procedure._fields)
+
+
+def _procedure(data: list[Any]) -> Procedure:
+    if type(data) is not list or len(data) != len(_PROCEDURE_FIELDS):
+        raise _Bad("expected a procedure's fields")
+    pairs = zip(_PROCEDURE_FIELDS, data, strict=True)
+    return Procedure(*(_DECODE[field.kind](value, field) for field, value in pairs))

@@ -3,10 +3,11 @@ validator uses, so an editor can check a catalog as it is typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from painref.catalog.validate import SUPPORTED_VERSIONS
-from painref.core import vocab
+from painref.core import fields, vocab
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -87,33 +88,28 @@ def catalog_schema() -> dict[str, Any]:
             required=("id", "relation"),
         ),
     }
-    tags = {name: _list(_ref("id")) for name in vocab.TAG_FIELDS}
-    procedure_properties: dict[str, Any] = {
-        "id": _ref("id"),
-        "name": _ref("text"),
-        "aliases": _list(_ref("text")),
-        "category": _closed(vocab.CATEGORIES, "category"),
-        "purpose": _list(_closed(vocab.PURPOSES, "purpose")),
-        "regions": _list(_closed(vocab.REGIONS, "region")),
-        "guidance": _list(_closed(vocab.GUIDANCE, "guidance")),
-        "medications": _list(_ref("text")),
-        "conditions": _list(_ref("id")),
-        "cite": _object(tags),
-        "summary": _ref("fact"),
-        "how_it_works": _nullable(_ref("fact")),
-        "anesthesia": _nullable(_ref("fact")),
-        "setting": _nullable(_ref("fact")),
-        "duration": _nullable(_ref("duration")),
-        "recovery": _nullable(_ref("fact")),
-        "relief": _nullable(_ref("relief")),
-        "candidacy": _nullable(_list(_ref("fact"))),
-        "contraindications": _nullable(_list(_ref("fact"))),
-        "risks": _nullable(_list(_ref("fact"))),
-        "related": _nullable(_list(_ref("link"))),
+    tags = {name: _list(_ref("id")) for name in fields.TAG_FIELDS}
+
+    def closed(field: fields.Field) -> dict[str, Any]:
+        return _closed(dict(field.vocabulary or {}), field.item)
+
+    of_kind: dict[str, Callable[[fields.Field], dict[str, Any]]] = {
+        fields.ID: lambda f: _ref("id"),
+        fields.NAME: lambda f: _ref("text"),
+        fields.NAMES: lambda f: _list(_ref("text")),
+        fields.CHOICE: closed,
+        fields.CHOICES: lambda f: _list(closed(f)),
+        fields.WORDS: lambda f: _list(_ref("text")),
+        fields.REFS: lambda f: _list(_ref("id")),
+        fields.CITE: lambda f: _object(tags),
+        fields.FACT: lambda f: _ref("fact") if f.required else _nullable(_ref("fact")),
+        fields.FACTS: lambda f: _nullable(_list(_ref("fact"))),
+        fields.DURATION: lambda f: _nullable(_ref("duration")),
+        fields.RELIEF: lambda f: _nullable(_ref("relief")),
+        fields.LINKS: lambda f: _nullable(_list(_ref("link"))),
     }
-    defs["procedure"] = _object(
-        procedure_properties, required=("id", "name", "category", "purpose", "summary")
-    )
+    procedure_properties = {field.name: of_kind[field.kind](field) for field in fields.TABLE}
+    defs["procedure"] = _object(procedure_properties, required=fields.REQUIRED)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "painref catalog",

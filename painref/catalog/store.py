@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from painref.catalog.names import NamesInDicts
 from painref.core import vocab
 from painref.core.errors import (
     Ambiguous,
@@ -22,7 +23,8 @@ from painref.core.errors import (
     UsageProblem,
 )
 from painref.core.model import Condition, Link, LookupName, Procedure, Source
-from painref.query.match import GENERIC, STOPWORDS, Matcher, NamesInDicts, name_keys, normalise
+from painref.core.text import GENERIC, STOPWORDS, name_keys, normalise
+from painref.query.match import Matcher
 
 # The longest word read as an abbreviation of a procedure's name ...
 MAX_ABBREVIATION = 6
@@ -35,8 +37,8 @@ if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
 
     from painref.catalog.icd10cm import Code
+    from painref.catalog.names import NameStore
     from painref.catalog.validate import Layer
-    from painref.query.match import NameStore
 
     class _Named(Protocol):
         """What lookup needs of a record: procedures and conditions both qualify."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from painref.catalog.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
-from painref.core import vocab
+from painref.core import fields, vocab
 from painref.core.model import (
     Condition,
     Duration,
@@ -94,29 +94,7 @@ FACT_FIELDS = ("text", "sources")
 DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources")
 RELIEF_FIELDS = ("onset", "lasts")
 LINK_FIELDS = ("id", "relation", "sources")
-PROCEDURE_FIELDS = (
-    "id",
-    "name",
-    "aliases",
-    "category",
-    "purpose",
-    "regions",
-    "guidance",
-    "medications",
-    "conditions",
-    "cite",
-    "summary",
-    "how_it_works",
-    "anesthesia",
-    "setting",
-    "duration",
-    "recovery",
-    "relief",
-    "candidacy",
-    "contraindications",
-    "risks",
-    "related",
-)
+PROCEDURE_FIELDS = fields.NAMES_IN_CATALOG
 
 
 RECORD_KINDS = ("sources", "conditions", "procedures", "names")
@@ -405,13 +383,13 @@ class _Checker:
     def cite(self, value: Any, path: PathKey) -> dict[str, tuple[str, ...]]:
         if value is None:
             return {}
-        raw = self.mapping(value, path, vocab.TAG_FIELDS)
+        raw = self.mapping(value, path, fields.TAG_FIELDS)
         if raw is None:
             return {}
         return {
             name: self.source_list(ids, (*path, name))
             for name, ids in raw.items()
-            if name in vocab.TAG_FIELDS
+            if name in fields.TAG_FIELDS
         }
 
 
@@ -479,64 +457,47 @@ def _parse_name(c: _Checker, value: Any, path: PathKey) -> LookupName | None:
 
 
 def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:
-    raw = c.mapping(
-        value, path, PROCEDURE_FIELDS, required=("id", "name", "category", "purpose", "summary")
-    )
+    raw = c.mapping(value, path, fields.NAMES_IN_CATALOG, required=fields.REQUIRED)
     if raw is None:
         return None
-
-    def at(name: str) -> PathKey:
-        return (*path, name)
-
-    procedure_id = c.ident(raw.get("id"), at("id"))
-    name = c.text(raw.get("name"), at("name"))
-    category = c.vocab(vocab.CATEGORIES, "category")(raw.get("category"), at("category"))
-    purpose = c.items(raw.get("purpose"), at("purpose"), c.vocab(vocab.PURPOSES, "purpose"))
-    regions = c.items(raw.get("regions"), at("regions"), c.vocab(vocab.REGIONS, "region"))
-    guidance = c.items(raw.get("guidance"), at("guidance"), c.vocab(vocab.GUIDANCE, "guidance"))
-    medications = c.texts(raw.get("medications"), at("medications"))
-    conditions = c.items(raw.get("conditions"), at("conditions"), c.refs("condition"))
-    cite = c.cite(raw.get("cite"), at("cite"))
-    tags = {
-        "purpose": purpose,
-        "regions": regions,
-        "guidance": guidance,
-        "medications": medications,
-        "conditions": conditions,
+    values = {
+        field.name: _FIELD_PARSERS[field.kind](c, field, raw.get(field.name), (*path, field.name))
+        for field in fields.TABLE
     }
-    for tag, values in tags.items():
-        if values and tag not in cite:
-            c.problem(at(tag), "PR017", f"'{tag}' needs its sources under 'cite: {{{tag}: ...}}'")
-    summary = c.fact(raw.get("summary"), at("summary"))
-    procedure = Procedure(
-        id=procedure_id or "",
-        name=name or "",
-        aliases=c.texts(raw.get("aliases"), at("aliases")),
-        category=category or "",
-        purpose=purpose,
-        regions=regions,
-        guidance=guidance,
-        medications=medications,
-        conditions=conditions,
-        cite=cite,
-        summary=summary,
-        how_it_works=c.fact(raw.get("how_it_works"), at("how_it_works")),
-        anesthesia=c.fact(raw.get("anesthesia"), at("anesthesia")),
-        setting=c.fact(raw.get("setting"), at("setting")),
-        duration=c.duration(raw.get("duration"), at("duration")),
-        recovery=c.fact(raw.get("recovery"), at("recovery")),
-        relief=c.relief(raw.get("relief"), at("relief")),
-        candidacy=c.facts(raw.get("candidacy"), at("candidacy")),
-        contraindications=c.facts(raw.get("contraindications"), at("contraindications")),
-        risks=c.facts(raw.get("risks"), at("risks")),
-        related=c.items(raw.get("related"), at("related"), c.link),
-    )
-    if not (procedure_id and name and category and purpose and summary):
+    for tag in fields.TAG_FIELDS:
+        if values[tag] and tag not in values["cite"]:
+            c.problem(
+                (*path, tag), "PR017", f"'{tag}' needs its sources under 'cite: {{{tag}: ...}}'"
+            )
+    if not all(values[name] for name in fields.REQUIRED):
         return None
+    procedure = Procedure(**values)
     for index, link in enumerate(procedure.related):
         if link.id == procedure.id:
-            c.problem((*at("related"), index), "PR021", "a procedure cannot be related to itself")
+            c.problem((*path, "related", index), "PR021", "a procedure cannot be related to itself")
     return procedure
+
+
+def _choice(c: _Checker, field: fields.Field) -> Callable[[Any, PathKey], str | None]:
+    return c.vocab(field.vocabulary or {}, field.item)
+
+
+# How each kind of field is checked: (checker, field, raw value, path) -> clean value.
+_FIELD_PARSERS: dict[str, Callable[[_Checker, fields.Field, Any, PathKey], Any]] = {
+    fields.ID: lambda c, f, v, p: c.ident(v, p),
+    fields.NAME: lambda c, f, v, p: c.text(v, p),
+    fields.NAMES: lambda c, f, v, p: c.texts(v, p),
+    fields.CHOICE: lambda c, f, v, p: _choice(c, f)(v, p),
+    fields.CHOICES: lambda c, f, v, p: c.items(v, p, _choice(c, f)),
+    fields.WORDS: lambda c, f, v, p: c.texts(v, p),
+    fields.REFS: lambda c, f, v, p: c.items(v, p, c.refs(f.item)),
+    fields.CITE: lambda c, f, v, p: c.cite(v, p),
+    fields.FACT: lambda c, f, v, p: c.fact(v, p),
+    fields.FACTS: lambda c, f, v, p: c.facts(v, p),
+    fields.DURATION: lambda c, f, v, p: c.duration(v, p),
+    fields.RELIEF: lambda c, f, v, p: c.relief(v, p),
+    fields.LINKS: lambda c, f, v, p: c.items(v, p, c.link),
+}
 
 
 _PARSERS: dict[str, Callable[[_Checker, Any, PathKey], Any]] = {

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from painref.core.vocab import TAG_FIELDS
+from painref.core import fields
+from painref.core.fields import TAG_FIELDS
 
 # Fields that hold one fact, and fields that hold a list of facts.
-TEXT_FACTS: tuple[str, ...] = ("summary", "how_it_works", "anesthesia", "setting", "recovery")
-LIST_FACTS: tuple[str, ...] = ("candidacy", "contraindications", "risks")
+TEXT_FACTS: tuple[str, ...] = fields.of_kind(fields.FACT)
+LIST_FACTS: tuple[str, ...] = fields.of_kind(fields.FACTS)
 
 
 class Source(NamedTuple):
@@ -70,6 +71,9 @@ class Link(NamedTuple):
 
 
 class Procedure(NamedTuple):
+    """One attribute per field of core.fields.TABLE (a test holds the two equal),
+    typed so that every use is checked."""
+
     id: str
     name: str
     aliases: tuple[str, ...] = ()
@@ -94,29 +98,25 @@ class Procedure(NamedTuple):
     related: tuple[Link, ...] = ()
 
     def citations(self) -> dict[str, tuple[str, ...]]:
-        """Every cited field, keyed by its path (``summary``, ``risks[0]`` ...)."""
+        """Every cited field, keyed by its path (``summary``, ``risks[0]`` ...):
+        the tag fields first, then the others, each in table order."""
         cited: dict[str, tuple[str, ...]] = {}
         for name in TAG_FIELDS:
             if name in self.cite:
                 cited[name] = self.cite[name]
-        for name in ("summary", "how_it_works", "anesthesia", "setting"):
-            fact = getattr(self, name)
-            if fact is not None:
-                cited[name] = fact.sources
-        if self.duration is not None:
-            cited["duration"] = self.duration.sources
-        if self.recovery is not None:
-            cited["recovery"] = self.recovery.sources
-        if self.relief.onset is not None:
-            cited["relief.onset"] = self.relief.onset.sources
-        if self.relief.lasts is not None:
-            cited["relief.lasts"] = self.relief.lasts.sources
-        for name in LIST_FACTS:
-            for index, fact in enumerate(getattr(self, name)):
-                cited[f"{name}[{index}]"] = fact.sources
-        for index, link in enumerate(self.related):
-            if link.sources:
-                cited[f"related[{index}]"] = link.sources
+        for field in fields.TABLE:
+            value = getattr(self, field.name)
+            if field.kind in (fields.FACT, fields.DURATION) and value is not None:
+                cited[field.name] = value.sources
+            elif field.kind == fields.RELIEF:
+                for part in ("onset", "lasts"):
+                    fact = getattr(value, part)
+                    if fact is not None:
+                        cited[f"{field.name}.{part}"] = fact.sources
+            elif field.kind in (fields.FACTS, fields.LINKS):
+                for index, item in enumerate(value):
+                    if item.sources or field.kind == fields.FACTS:  # a link may cite none
+                        cited[f"{field.name}[{index}]"] = item.sources
         return cited
 
     def source_ids(self) -> tuple[str, ...]:

@@ -90,8 +90,6 @@ RELATION_LABELS: dict[str, str] = {
     "see-also": "see also",
 }
 
-# Tag fields whose sources are given in a procedure's `cite` mapping.
-TAG_FIELDS: tuple[str, ...] = ("purpose", "regions", "guidance", "medications", "conditions")
 
 NOT_STATED = "Not stated by our sources."
 EDUCATIONAL_NOTE = (

@@ -24,43 +24,16 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
+from painref.catalog.names import NamesInDicts
 from painref.core import vocab
+from painref.core.text import GENERIC, STOPWORDS, name_keys, normalise
 
-if TYPE_CHECKING:  # a type only: defining it costs start-up time
-    from typing import Protocol
-
-    class NameStore(Protocol):
-        """Where a matcher finds names: a few dictionaries, or the compiled index."""
-
-        def ids(self, key: str) -> list[str]:
-            """Ids of the entries whose normalised name is `key`."""
-
-        def ids_compact(self, compact: str) -> list[str]:
-            """Ids of the entries whose normalised name without spaces is `compact`."""
-
-        def vocabulary(self) -> list[str]:
-            """Every distinct word of every name."""
-
-        def word_entries(self) -> dict[str, int]:
-            """Every distinct word of every name, with how many entries have it."""
-
-        def total(self) -> int:
-            """How many entries have names."""
-
-        def keys_with(self, words: Collection[str]) -> set[str]:
-            """Names that contain at least one of `words`."""
-
-        def keys(self) -> list[str]:
-            """Every normalised name."""
-
-        def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
-            """(normalised name, id) pairs whose name starts with `prefix`, by name."""
-
+if TYPE_CHECKING:
+    from painref.catalog.names import NameStore
 
 # A query word matches a name word at or above this similarity, or as a prefix
 # of at least PREFIX_MIN letters.
@@ -70,18 +43,6 @@ PREFIX_MIN = 3
 SUGGEST = 65.0
 MAX_SUGGESTIONS = 5
 MIN_SUGGEST_QUERY = 3
-STOPWORDS = frozenset(
-    {"a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to"}
-    | {"with", "without", "my", "me", "i", "is", "are", "what", "s", "due", "not", "nos"}
-)
-# Words that say nothing about which entry is meant; they weigh nothing.
-GENERIC = frozenset(
-    {"procedure", "injection", "shot", "treatment", "surgery", "therapy", "operation"}
-    | {"left", "right", "bilateral", "unilateral", "side", "unspecified", "other"}
-    | {"chronic", "acute", "primary", "secondary", "site", "region", "level", "multiple"}
-    | {"disorder", "disease", "condition", "associated", "elsewhere", "classified"}
-    | {"initial", "subsequent", "encounter", "sequela"}
-)
 # An entry resolves when its score is at least this many times the next one's ...
 CLEAR_LEAD = 1.25
 # ... and, with rivals, the query covers at least this share of its best name.
@@ -108,46 +69,6 @@ SHORT_WORD_ACCEPT = 88.0
 # Suggestions cover at least this share of what the best candidate covers.
 SUGGEST_SHARE = 0.5
 
-_BRITISH = (
-    ("isation", "ization"),
-    ("ising", "izing"),
-    ("anaesth", "anesth"),
-    ("haem", "hem"),
-    ("oedema", "edema"),
-    ("paediatr", "pediatr"),
-    ("orthopaed", "orthoped"),
-    ("tumour", "tumor"),
-    ("centre", "center"),
-    ("fibre", "fiber"),
-    ("oestr", "estr"),
-)
-# Every change of letters inside a word that normalising makes.
-SPELLINGS = (*_BRITISH, ("disk", "disc"), ("'", ""), ("\u2019", ""))
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, ASCII-fold, American spelling, singular, single-spaced."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = folded.replace("'", "").replace("\u2019", "")
-    words = []
-    for word in _NON_WORD.sub(" ", folded).split():
-        if word.startswith("disk"):
-            word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
-        for british, american in _BRITISH:
-            word = word.replace(british, american)
-        words.append(_singular(word))
-    return " ".join(words)
-
-
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
 
 class Match(NamedTuple):
     """What a query resolved to: one id, several (ask), or none with suggestions."""
@@ -155,59 +76,6 @@ class Match(NamedTuple):
     ids: tuple[str, ...]
     exact: bool
     suggestions: tuple[str, ...] = ()
-
-
-class NamesInDicts:
-    """A name store held in memory."""
-
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._by_key: dict[str, list[str]] = {}
-        self._by_compact: dict[str, list[str]] = {}
-        for key, entry_id in pairs:
-            _add(self._by_key, key, entry_id)
-            _add(self._by_compact, key.replace(" ", ""), entry_id)
-        self._by_word: dict[str, set[str]] | None = None
-
-    def ids(self, key: str) -> list[str]:
-        return self._by_key.get(key, [])
-
-    def ids_compact(self, compact: str) -> list[str]:
-        return self._by_compact.get(compact, [])
-
-    def _words(self) -> dict[str, set[str]]:
-        if self._by_word is None:
-            self._by_word = {}
-            for key in self._by_key:
-                for word in key.split():
-                    self._by_word.setdefault(word, set()).add(key)
-        return self._by_word
-
-    def vocabulary(self) -> list[str]:
-        return list(self._words())
-
-    def word_entries(self) -> dict[str, int]:
-        ids_of: dict[str, set[str]] = {}
-        for word, keys in self._words().items():
-            ids_of[word] = {entry for key in keys for entry in self._by_key[key]}
-        return {word: len(ids) for word, ids in ids_of.items()}
-
-    def total(self) -> int:
-        return len({entry for ids in self._by_key.values() for entry in ids})
-
-    def keys_with(self, words: Collection[str]) -> set[str]:
-        by_word = self._words()
-        return {key for word in words for key in by_word.get(word, ())}
-
-    def keys(self) -> list[str]:
-        return list(self._by_key)
-
-    def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
-        return [
-            (key, entry_id)
-            for key in sorted(self._by_key)
-            if key.startswith(prefix)
-            for entry_id in self._by_key[key]
-        ]
 
 
 class Matcher:
@@ -744,19 +612,3 @@ def _regions_named(words: list[str], vocabulary: Collection[str]) -> list[str]:
             if level and index < len(words) and _LEVEL.fullmatch(words[index]):
                 index += 1
     return list(dict.fromkeys(out))
-
-
-def name_keys(entry_id: str, names: Iterable[str]) -> list[str]:
-    """The normalised keys an entry answers to: its id and each of its names."""
-    keys: list[str] = []
-    for name in (entry_id, *names):
-        key = normalise(name)
-        if key and key not in keys:
-            keys.append(key)
-    return keys
-
-
-def _add(index: dict[str, list[str]], key: str, entry_id: str) -> None:
-    ids = index.setdefault(key, [])
-    if entry_id not in ids:
-        ids.append(entry_id)

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from painref.catalog.store import MAX_QUERY_CHARS, Catalog
 from painref.core.errors import UsageProblem
 from painref.core.model import Procedure
-from painref.query.match import SPELLINGS, STOPWORDS, normalise
+from painref.core.text import SPELLINGS, STOPWORDS, normalise
 from painref.render.fields import FIELDS, field_lines
 
 # How much a match counts in each field; unlisted fields count 1.

@@ -26,7 +26,7 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     phrases it also finds."""
     import json  # not YAML: its parser costs a search more than the rest of its start-up
 
-    from painref.query.match import normalise
+    from painref.core.text import normalise
 
     try:
         data = json.loads(file_path().read_text(encoding="utf-8"))
