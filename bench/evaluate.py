@@ -321,7 +321,7 @@ def answer_question(catalog: Any, question: Question) -> ScoredQuestion:
 
     try:
         terms = parse_query(question.query)
-        results = search(catalog, terms)
+        results = search(catalog.catalog, terms)
     except PainrefError as error:
         return ScoredQuestion(question, (), False, error.message)
     except Exception as error:
@@ -474,9 +474,10 @@ def evaluate(path: Path | str = DEFAULT_QUERIES) -> Report:
     """Score the bundled catalog's lookup against the labelled set at `path`."""
     queries, questions = load_queries(Path(path))
     with _temporary_cache():
-        from painref.catalog.store import open_catalog
+        from painref.catalog.layers import open_catalog
+        from painref.query.lookup import Lookup
 
-        catalog = open_catalog()
+        catalog = Lookup(open_catalog())
         check_labels(queries, questions, list(catalog.procedures), list(catalog.conditions))
         results = []
         for query in queries:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from painref.catalog import store as catalog_module
+from painref.catalog import layers as catalog_module
 from painref.cli.app import app
 
 TESTS = Path(__file__).parent

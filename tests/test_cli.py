@@ -452,7 +452,7 @@ def test_no_escape_sequences_when_piped_even_with_no_color_unset(run_mini: Invok
 
 def test_every_source_url_is_printed_whole_and_unwrapped(run: Invoke) -> None:
     """Citations must stay copyable: no URL may be cropped or folded at the width."""
-    from painref.catalog.store import open_catalog
+    from painref.catalog.layers import open_catalog
 
     catalog = open_catalog()
     for procedure in catalog.procedures.values():

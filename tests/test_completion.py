@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from painref.catalog.store import Overlay, open_catalog
+from painref.catalog.layers import Overlay, open_catalog
 from painref.cli import commands
 from painref.cli.app import app
 from painref.cli.quick import quick_reply
 from painref.core import vocab
-from painref.render.fields import FIELDS
+from painref.core.fields import ROWS as FIELDS
+from painref.query.lookup import Lookup
 from tests.conftest import MINI
 
 VAR = "_PAINREF_COMPLETE"
@@ -57,7 +58,7 @@ def test_names_and_aliases_complete_written_with_hyphens() -> None:
     assert bash("painref show es") == ["esi"]
     # Every value offered looks up as the procedure it was offered for.
     for value, description in commands.complete_names(commands.Choices(), "procedure", "cerv"):
-        assert catalog.procedure(value).name == description
+        assert Lookup(catalog).procedure(value).name == description
 
 
 def test_a_name_several_procedures_share_is_offered_and_then_asked_about() -> None:
@@ -81,7 +82,7 @@ def test_condition_terms_complete_for_find() -> None:
     assert offered[0] == "sciatica"
     assert bash("painref find -c sciat") == offered
     catalog = open_catalog([], bundled=True)
-    assert {catalog.condition(value).id for value in offered} == {"sciatica"}
+    assert {Lookup(catalog).condition(value).id for value in offered} == {"sciatica"}
 
 
 @pytest.mark.parametrize(

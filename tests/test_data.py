@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from painref.catalog.store import open_catalog
+from painref.catalog.layers import open_catalog
+from painref.query.lookup import Lookup
 
-CATALOG = open_catalog()
+CATALOG = Lookup(open_catalog())
 
 
 @pytest.mark.parametrize(
@@ -176,6 +177,6 @@ SEED_CONDITIONS = [
 
 @pytest.mark.parametrize("term", SEED_CONDITIONS)
 def test_every_seed_condition_finds_a_procedure(term: str) -> None:
-    from painref.catalog.store import Filters
+    from painref.query.results import Filters
 
     assert CATALOG.find(Filters(conditions=(term,))), term

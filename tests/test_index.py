@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from painref.catalog import index
-from painref.catalog.store import Overlay, bundled_catalog_path, open_catalog, read_catalog
+from painref.catalog.layers import Overlay, bundled_catalog_path, open_catalog, read_catalog
+from painref.query.lookup import Lookup
 from tests.conftest import FIXTURES, Invoke
 
 CLINIC = FIXTURES / "overlay" / "clinic.yaml"
@@ -58,7 +59,7 @@ def test_the_index_holds_exactly_the_catalog_read_from_yaml(cache: Path) -> None
     from_yaml = open_catalog(layers, use_index=False)
     open_catalog(layers)  # builds the index
     from_index = open_catalog(layers)
-    assert isinstance(from_index.procedures, index._Stored)
+    assert isinstance(from_index.procedures, index._Records)
     for kind in ("sources", "conditions", "procedures"):
         assert list(getattr(from_index, kind).items()) == list(getattr(from_yaml, kind).items())
 
@@ -79,7 +80,8 @@ def test_the_index_completes_names_as_the_files_do(cache: Path, typed: str) -> N
     open_catalog()
     from_index = open_catalog()
     for kind in ("procedure", "condition"):
-        assert from_index.completions(kind, typed) == from_yaml.completions(kind, typed)
+        indexed = Lookup(from_index).completions(kind, typed)
+        assert indexed == Lookup(from_yaml).completions(kind, typed)
 
 
 def test_an_edited_catalog_is_seen_on_the_next_run(

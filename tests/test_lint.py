@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from painref.catalog.store import bundled_catalog_path
+from painref.catalog.layers import bundled_catalog_path
 from painref.core.errors import Problem
 from tests.conftest import FIXTURES, REPO, SEEDS, needs_seeds
 from tools.lint import LINT_CODES, lint

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -17,12 +17,16 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from painref.catalog.store import Catalog, Filters, Overlay, read_catalog
+from painref.catalog.layers import Overlay, read_catalog
+from painref.catalog.records import Catalog
 from painref.core import vocab
+from painref.core.fields import ROWS as FIELDS
 from painref.core.model import Condition, Fact, Procedure, Source
 from painref.core.safetext import neutralise
-from painref.render.fields import FIELDS
-from painref.render.markdown import compare_table, escape, found_list, procedure_handout
+from painref.query.lookup import Lookup
+from painref.query.results import Filters
+from painref.render import markdown
+from painref.render.markdown import escape, found_list
 from tests.conftest import GOLDEN, MINI
 
 # The CommonMark preset lets raw HTML through, the worst case for escaping;
@@ -45,6 +49,17 @@ EXACT = {
     DASH: r"\- not a list",
     WITH_ESC: r"red\\x1b\[31m",
 }
+
+
+def procedure_handout(catalog: Catalog, procedure: Procedure) -> str:
+    """The handout as `show --format markdown` renders it."""
+    return markdown.procedure_handout(Lookup(catalog).entry(procedure, card=True))
+
+
+def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str]) -> str:
+    """The table as `compare --format markdown` renders it."""
+    lookup = Lookup(catalog)
+    return markdown.compare_table([lookup.entry(p) for p in procedures], fields)
 
 
 @pytest.fixture
@@ -81,7 +96,7 @@ GOLDEN_CASES: dict[str, Callable[[Catalog], str]] = {
     "compare-kyphoplasty-vertebroplasty": lambda c: compare_table(
         c, [c.procedures["kyphoplasty"], c.procedures["vertebroplasty"]], list(FIELDS)
     ),
-    "find-condition": lambda c: found_list(c.find(Filters(conditions=("slipped disc",)))),
+    "find-condition": lambda c: found_list(Lookup(c).find(Filters(conditions=("slipped disc",)))),
 }
 
 
@@ -102,7 +117,7 @@ def test_every_document_ends_in_exactly_one_newline(mini: Catalog) -> None:
     procedures = list(mini.procedures.values())
     documents = [procedure_handout(mini, p) for p in procedures]
     documents.append(compare_table(mini, procedures, list(FIELDS)))
-    documents.append(found_list(mini.find(Filters())))
+    documents.append(found_list(Lookup(mini).find(Filters())))
     documents.append(found_list([]))
     for document in documents:
         assert document.endswith("\n")
@@ -161,7 +176,7 @@ def test_compare_table_has_one_column_per_procedure_and_one_row_per_field(mini: 
 
 
 def test_found_list_shows_each_match_with_its_summary(mini: Catalog) -> None:
-    found = mini.find(Filters())
+    found = Lookup(mini).find(Filters())
     rendered = RENDERER.render(found_list(found))
     for item in found:
         assert f"<strong>{item.procedure.name}</strong>" in rendered
@@ -208,7 +223,7 @@ def test_hostile_text_is_escaped_in_the_compare_table(mini: Catalog) -> None:
 
 def test_hostile_text_is_escaped_in_the_found_list(mini: Catalog) -> None:
     catalog, _ = hostile(mini)
-    document = found_list(catalog.find(Filters(conditions=("evil-condition",))))
+    document = found_list(Lookup(catalog).find(Filters(conditions=("evil-condition",))))
     assert f"- **{EXACT[BOLD]}** (`kyphoplasty`): treats {EXACT[PIPE]}\n  {EXACT[SCRIPT]}\n" in (
         document
     )
@@ -219,7 +234,7 @@ def test_hostile_text_renders_as_the_same_words_not_as_markup(mini: Catalog) -> 
     documents = [
         procedure_handout(catalog, procedure),
         compare_table(catalog, [procedure, mini.procedures["vertebroplasty"]], list(FIELDS)),
-        found_list(catalog.find(Filters(conditions=("evil-condition",)))),
+        found_list(Lookup(catalog).find(Filters(conditions=("evil-condition",)))),
     ]
     for document in documents:
         rendered = RENDERER.render(document)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from painref.catalog.store import Catalog, open_catalog
+from painref.catalog.layers import open_catalog
 from painref.core.errors import Ambiguous, NotFound, UsageProblem
 from painref.core.text import normalise
+from painref.query.lookup import Lookup
 from painref.query.match import Matcher, _forms_in, spelled_out_in
 from tests.conftest import Invoke
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return open_catalog()
+def catalog() -> Lookup:
+    return Lookup(open_catalog())
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_matcher_exact_then_fuzzy_then_suggestions() -> None:
         ("nerve blocks", "nerve-block"),
     ],
 )
-def test_real_catalog_resolves(catalog: Catalog, query: str, expected: str) -> None:
+def test_real_catalog_resolves(catalog: Lookup, query: str, expected: str) -> None:
     assert catalog.procedure(query).id == expected
 
 
@@ -113,7 +114,7 @@ def test_real_catalog_resolves(catalog: Catalog, query: str, expected: str) -> N
     ],
 )
 def test_real_catalog_asks_instead_of_guessing(
-    catalog: Catalog, query: str, some_of: set[str]
+    catalog: Lookup, query: str, some_of: set[str]
 ) -> None:
     with pytest.raises(Ambiguous) as caught:
         catalog.procedure(query)
@@ -130,7 +131,7 @@ def test_real_catalog_asks_instead_of_guessing(
         ("disc", "intradiscal-injection"),
     ],
 )
-def test_real_catalog_no_match_suggests(catalog: Catalog, query: str, suggested: str) -> None:
+def test_real_catalog_no_match_suggests(catalog: Lookup, query: str, suggested: str) -> None:
     with pytest.raises(NotFound) as caught:
         catalog.procedure(query)
     candidates = [c.id for c in caught.value.candidates]
@@ -138,7 +139,7 @@ def test_real_catalog_no_match_suggests(catalog: Catalog, query: str, suggested:
     assert len(candidates) <= 5
 
 
-def test_empty_query_is_a_usage_problem(catalog: Catalog) -> None:
+def test_empty_query_is_a_usage_problem(catalog: Lookup) -> None:
     with pytest.raises(UsageProblem):
         catalog.procedure(" - ")
 
@@ -162,23 +163,25 @@ def test_empty_query_is_a_usage_problem(catalog: Catalog) -> None:
         ("Low back pain, unspecified", "low-back-pain"),
     ],
 )
-def test_real_condition_vocabulary(catalog: Catalog, term: str, expected: str) -> None:
+def test_real_condition_vocabulary(catalog: Lookup, term: str, expected: str) -> None:
     assert catalog.condition(term).id == expected
 
 
-def test_a_query_of_generic_words_only_suggests(catalog: Catalog) -> None:
+def test_a_query_of_generic_words_only_suggests(catalog: Lookup) -> None:
     # "injection" says nothing about which entry: never taken for one, and every
     # suggestion has the word in one of its names.
     with pytest.raises(NotFound) as caught:
         catalog.procedure("injection")
     assert caught.value.candidates
     for candidate in caught.value.candidates:
-        names = {key for key, entry in catalog.name_pairs("procedure") if entry == candidate.id}
+        names = {
+            key for key, entry in catalog.catalog.name_pairs("procedure") if entry == candidate.id
+        }
         assert any("injection" in key.split() for key in names), candidate.id
 
 
 def test_an_icd_code_under_two_conditions_asks_and_one_under_none_says_so(
-    catalog: Catalog,
+    catalog: Lookup,
 ) -> None:
     with pytest.raises(Ambiguous) as caught:
         catalog.condition("M54.41")
@@ -199,7 +202,7 @@ def test_an_icd_code_under_two_conditions_asks_and_one_under_none_says_so(
     )
 
 
-def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
+def test_a_condition_typed_into_show_points_to_find(catalog: Lookup) -> None:
     with pytest.raises(NotFound) as caught:
         catalog.procedure("sciatica")
     assert caught.value.message == (
@@ -272,7 +275,7 @@ def test_a_condition_typed_into_show_points_to_find(catalog: Catalog) -> None:
         ("cervical discectomy", "endoscopic-discectomy"),
     ],
 )
-def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> None:
+def test_the_ranking_resolves(catalog: Lookup, query: str, expected: str) -> None:
     assert catalog.procedure(query).id == expected
 
 
@@ -294,12 +297,12 @@ def test_the_ranking_resolves(catalog: Catalog, query: str, expected: str) -> No
         "MILD procedure",
     ],
 )
-def test_a_closer_partial_match_stops_a_guess(catalog: Catalog, query: str) -> None:
+def test_a_closer_partial_match_stops_a_guess(catalog: Lookup, query: str) -> None:
     with pytest.raises(NotFound):
         catalog.procedure(query)
 
 
-def test_a_medicine_several_procedures_use_asks_which(catalog: Catalog) -> None:
+def test_a_medicine_several_procedures_use_asks_which(catalog: Lookup) -> None:
     # Dextrose is prolotherapy's and also hydrodissection's (5% dextrose).
     with pytest.raises(Ambiguous) as caught:
         catalog.procedure("dextrose injections")
@@ -311,7 +314,7 @@ def test_a_medicine_several_procedures_use_asks_which(catalog: Catalog) -> None:
     assert catalog.procedure("ziconotide pump").id == "implantable-drug-pump"
 
 
-def test_a_word_two_entries_name_with_their_own_names_is_not_guessed(catalog: Catalog) -> None:
+def test_a_word_two_entries_name_with_their_own_names_is_not_guessed(catalog: Lookup) -> None:
     # Stem cell therapy ("regenerative medicine injection") and prolotherapy
     # ("regenerative injection therapy") both: no guess.
     with pytest.raises(NotFound) as caught:
@@ -319,7 +322,7 @@ def test_a_word_two_entries_name_with_their_own_names_is_not_guessed(catalog: Ca
     assert {"stem-cell-therapy", "prolotherapy"} <= {c.id for c in caught.value.candidates}
 
 
-def test_a_typo_keeps_the_first_letter(catalog: Catalog) -> None:
+def test_a_typo_keeps_the_first_letter(catalog: Lookup) -> None:
     # "boxarthrosis" is as close to "coxarthrosis" as many typos are to their word.
     with pytest.raises(NotFound):
         catalog.condition("boxarthrosis")
@@ -347,7 +350,7 @@ def test_an_abbreviation_is_spelled_out_in_name_words(
 
 
 def test_an_abbreviation_naming_one_procedure_names_others_with_its_words(
-    catalog: Catalog,
+    catalog: Lookup,
 ) -> None:
     # "TFESI" names the epidural steroid injection; spelled out, it is also in the
     # cervical one's name, so "cervical TFESI" is that one.
@@ -355,8 +358,8 @@ def test_an_abbreviation_naming_one_procedure_names_others_with_its_words(
     assert catalog.procedure("cervical TFESI").id == "cervical-epidural-injection"
 
 
-def test_a_card_shows_each_alias_once_and_no_family_name(catalog: Catalog) -> None:
-    store = catalog._name_store("procedure")
+def test_a_card_shows_each_alias_once_and_no_family_name(catalog: Lookup) -> None:
+    store = catalog.catalog.name_store("procedure")
     for procedure in catalog.procedures.values():
         shown = catalog.shown_aliases(procedure)
         keys = [normalise(alias) for alias in shown]
@@ -376,7 +379,7 @@ def test_the_card_line_is_the_shown_aliases(run: Invoke) -> None:
 
 
 def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
-    catalog: Catalog,
+    catalog: Lookup,
 ) -> None:
     # "stem cell therapy for back pain" is an alias; "back pain" is still the condition.
     with pytest.raises(NotFound) as caught:
@@ -408,18 +411,18 @@ def test_a_conditions_own_name_is_that_condition_even_inside_a_procedures_name(
         ("pinched nerve in my lower back", "sciatica"),
     ],
 )
-def test_condition_lookup_reads_everyday_words(catalog: Catalog, query: str, expected: str) -> None:
+def test_condition_lookup_reads_everyday_words(catalog: Lookup, query: str, expected: str) -> None:
     assert catalog.condition(query).id == expected
 
 
-def test_syndrome_is_a_word_that_tells_conditions_apart(catalog: Catalog) -> None:
+def test_syndrome_is_a_word_that_tells_conditions_apart(catalog: Lookup) -> None:
     # Cauda equina syndrome is not a tumour of the cauda equina (an ICD-10-CM title
     # the spinal cancer entry holds): "syndrome" must be covered, not dropped.
     with pytest.raises(NotFound):
         catalog.condition("cauda equina syndrome")
 
 
-def test_a_lay_name_two_conditions_share_asks(catalog: Catalog) -> None:
+def test_a_lay_name_two_conditions_share_asks(catalog: Lookup) -> None:
     # "Trapped nerve" is said of a pinched spinal root and of a peripheral entrapment.
     with pytest.raises(Ambiguous) as caught:
         catalog.condition("trapped nerve")
@@ -435,7 +438,7 @@ def test_forms_need_a_root_long_enough() -> None:
 
 
 def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
-    catalog: Catalog,
+    catalog: Lookup,
 ) -> None:
     # "RF ablation of facet joints" is a name: "rf" is radiofrequency, so "RF ablation"
     # names every radiofrequency ablation and asks.
@@ -450,7 +453,7 @@ def test_a_short_word_in_a_name_is_spelled_out_as_the_word_it_stands_for(
     assert ("sacroiliac", "injection") not in catalog._spelled_out("sij")
 
 
-def test_conditions_lists_whole_words_before_word_starts(catalog: Catalog) -> None:
+def test_conditions_lists_whole_words_before_word_starts(catalog: Lookup) -> None:
     # "face" is a whole word of one condition's name and the start of "facet" in others.
     assert [use.condition.id for use in catalog.condition_uses("face pain")] == [
         "face-and-mouth-pain"

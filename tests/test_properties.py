@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from painref.catalog import store as catalog_module
-from painref.catalog.store import Catalog, Overlay, open_catalog
+from painref.catalog import layers as catalog_module
+from painref.catalog.layers import Overlay, open_catalog
+from painref.catalog.records import Catalog
 from painref.cli.app import app
 from painref.core.errors import CatalogError
 from tests.conftest import MINI

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from painref.catalog.store import bundled_catalog_path
+from painref.catalog.layers import bundled_catalog_path
 from painref.catalog.validate import (
     CONDITION_FIELDS,
     DURATION_FIELDS,

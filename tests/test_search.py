@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from painref.catalog.store import Catalog, open_catalog
+from painref.catalog.layers import open_catalog
+from painref.catalog.records import Catalog
 from painref.core.model import Fact, Procedure
 from painref.core.text import STOPWORDS, normalise
 from painref.query.search import (

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from painref.catalog import yamlread
-from painref.catalog.store import merge, read_layer
+from painref.catalog.layers import read_layer
+from painref.catalog.merge import merge
 from painref.catalog.validate import CODES
 from painref.catalog.yamlread import MAX_PROBLEMS
 from painref.core.errors import CatalogError
@@ -156,7 +157,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 def test_a_bad_bundled_catalog_exits_3_with_every_problem(
     run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from painref.catalog import store as catalog
+    from painref.catalog import layers as catalog
 
     bad = FIXTURES / "bad" / "PR011-unknown-field.yaml"
     monkeypatch.setattr(catalog, "bundled_catalog_path", lambda: bad)

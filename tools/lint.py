@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from painref.catalog.store import Catalog, merge, read_layer
+from painref.catalog.layers import read_layer
+from painref.catalog.merge import merge
+from painref.catalog.records import Catalog
 from painref.catalog.validate import PROCEDURE_FIELDS, Layer
 from painref.catalog.yamlread import PathKey
 from painref.core.errors import CatalogError, Problem

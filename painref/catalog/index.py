@@ -36,6 +36,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from painref import __version__
+from painref.catalog.records import Catalog
+
+if TYPE_CHECKING:
+    from painref.catalog.names import NameStore
 from painref.core import fields, vocab
 from painref.core.model import (
     Condition,
@@ -53,8 +57,6 @@ try:  # what hashlib wraps, without the cost of importing OpenSSL
 except ImportError:  # pragma: no cover - another Python
     from hashlib import blake2b
 
-if TYPE_CHECKING:
-    from painref.catalog.store import Catalog, Overlay
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
@@ -113,7 +115,7 @@ def _home() -> str | None:
     return home if os.path.isabs(home) else None
 
 
-def signature(files: Sequence[Overlay]) -> str | None:
+def signature(files: Sequence[Path]) -> str | None:
     """What the index is keyed on, or None when a file is not a plain readable file
     (reading it will then report the problem). The index stores it whole, and
     a short checksum of it names the index file. The change time catches an
@@ -124,7 +126,7 @@ def signature(files: Sequence[Overlay]) -> str | None:
     shape = [[f.name, f.kind] for f in fields.TABLE] + list(Procedure._fields)
     parts: list[Any] = [__version__, FORMAT, shape]
     # The ICD-10-CM titles name conditions too: the table is keyed on like a catalog file.
-    for path in (table_path(), *(item.path for item in files)):
+    for path in (table_path(), *files):
         try:
             path = path.resolve()
             status = path.stat()
@@ -138,22 +140,26 @@ def signature(files: Sequence[Overlay]) -> str | None:
     return json.dumps(parts)
 
 
-def open_indexed(files: Sequence[Overlay], read: Callable[[Sequence[Overlay]], Catalog]) -> Catalog:
-    """The catalog from its index if that is current and trusted, else read and indexed afresh."""
+def open_indexed(files: Sequence[Path], read: Callable[[], Catalog]) -> Catalog:
+    """The catalog from its index if that is current and trusted, else read and indexed
+    afresh. An index found damaged part-way through a command is dropped, and the
+    command's questions are answered from the files from then on."""
     key = signature(files)
     base = cache_dir()
     if key is None or base is None:
-        return read(files)
+        return read()
     folder = base / FOLDER
     checksum = zlib.crc32(key.encode()) << 32 | zlib.adler32(key.encode())
     path = folder / f"index-{checksum:016x}.sqlite"
-    found = _load(path, key) if _private(folder) else None
-    if found is not None:
-        return found
-    catalog = read(files)
-    if signature(files) == key:  # not edited while we read it
-        _save(catalog, path, key)
-    return catalog
+
+    def rebuilt() -> Catalog:
+        catalog = read()
+        if signature(files) == key:  # not edited while we read it
+            _save(catalog, path, key)
+        return catalog
+
+    found = _load(path, key, rebuilt) if _private(folder) else None
+    return rebuilt() if found is None else found
 
 
 def discard(path: str) -> None:
@@ -245,9 +251,7 @@ def _list_digest(values: Sequence[str]) -> str:
 # Reading ---------------------------------------------------------------------
 
 
-def _load(path: Path, key: str) -> Catalog | None:
-    from painref.catalog.store import Catalog
-
+def _load(path: Path, key: str, rebuilt: Callable[[], Catalog]) -> Catalog | None:
     if str(path) in _avoid:
         return None
     found = _header(path)
@@ -266,13 +270,123 @@ def _load(path: Path, key: str) -> Catalog | None:
         db.close()  # someone else's file, or damaged
         return None
     where = str(path)
+    fallback = _Fallback(where, rebuilt)
+
+    def names_in(catalog: Catalog) -> dict[str, LookupName]:
+        return {str(position): name for position, name in enumerate(catalog.names)}
+
     return Catalog(
-        _Stored(db, where, "source", _source, stored),
-        _Stored(db, where, "condition", _condition, stored),
-        _Stored(db, where, "procedure", _procedure, stored),
-        lambda kind: _IndexedNameStore(db, where, kind, stored),
-        names=_Stored(db, where, "name", _lookup_name, stored),
+        _Records(_Stored(db, where, "source", _source, stored), fallback, lambda c: c.sources),
+        _Records(
+            _Stored(db, where, "condition", _condition, stored), fallback, lambda c: c.conditions
+        ),
+        _Records(
+            _Stored(db, where, "procedure", _procedure, stored), fallback, lambda c: c.procedures
+        ),
+        lambda kind: _Names(_IndexedNameStore(db, where, kind, stored), fallback, kind),
+        names=_Records(_Stored(db, where, "name", _lookup_name, stored), fallback, names_in),
     )
+
+
+R = TypeVar("R")
+
+
+class _Fallback:
+    """The catalog read from its files, once the index proves damaged mid-command:
+    the index file is dropped (and rebuilt), and the files answer from then on."""
+
+    def __init__(self, path: str, rebuilt: Callable[[], Catalog]) -> None:
+        self._path = path
+        self._rebuilt = rebuilt
+        self.catalog: Catalog | None = None
+
+    def answer(self, indexed: Callable[[], R], from_files: Callable[[Catalog], R]) -> R:
+        if self.catalog is None:
+            try:
+                return indexed()
+            except IndexDamaged:
+                discard(self._path)
+                self.catalog = self._rebuilt()
+        return from_files(self.catalog)
+
+
+class _Records(Mapping[str, T]):
+    """One kind of record from the index, or from the files once the index is damaged."""
+
+    def __init__(
+        self,
+        stored: _Stored[T],
+        fallback: _Fallback,
+        of_catalog: Callable[[Catalog], Mapping[str, T]],
+    ) -> None:
+        self._stored = stored
+        self._fallback = fallback
+        self._of = of_catalog
+
+    def __getitem__(self, record_id: str) -> T:
+        return self._fallback.answer(
+            lambda: self._stored[record_id], lambda c: self._of(c)[record_id]
+        )
+
+    def __contains__(self, record_id: object) -> bool:
+        return self._fallback.answer(
+            lambda: record_id in self._stored, lambda c: record_id in self._of(c)
+        )
+
+    @overload
+    def get(self, record_id: str, /) -> T | None: ...
+    @overload
+    def get(self, record_id: str, /, default: T | D) -> T | D: ...
+    def get(self, record_id: str, /, default: Any = None) -> Any:
+        if record_id not in self:  # not Mapping.get: a missing id is no damage
+            return default
+        return self[record_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return self._fallback.answer(lambda: iter(self._stored), lambda c: iter(self._of(c)))
+
+    def __len__(self) -> int:
+        return self._fallback.answer(lambda: len(self._stored), lambda c: len(self._of(c)))
+
+
+class _Names:
+    """One kind's names from the index, or from the files once the index is damaged."""
+
+    def __init__(self, stored: _IndexedNameStore, fallback: _Fallback, kind: str) -> None:
+        self._stored = stored
+        self._fallback = fallback
+        self._kind = kind
+
+    def _answer(self, indexed: Callable[[], R], asked: Callable[[NameStore], R]) -> R:
+        return self._fallback.answer(indexed, lambda c: asked(c.name_store(self._kind)))
+
+    def ids(self, key: str) -> list[str]:
+        return self._answer(lambda: self._stored.ids(key), lambda s: s.ids(key))
+
+    def ids_compact(self, compact: str) -> list[str]:
+        return self._answer(
+            lambda: self._stored.ids_compact(compact), lambda s: s.ids_compact(compact)
+        )
+
+    def vocabulary(self) -> list[str]:
+        return self._answer(self._stored.vocabulary, lambda s: s.vocabulary())
+
+    def word_entries(self) -> dict[str, int]:
+        return self._answer(self._stored.word_entries, lambda s: s.word_entries())
+
+    def total(self) -> int:
+        return self._answer(self._stored.total, lambda s: s.total())
+
+    def keys_with(self, words: Collection[str]) -> set[str]:
+        return self._answer(lambda: self._stored.keys_with(words), lambda s: s.keys_with(words))
+
+    def keys(self) -> list[str]:
+        return self._answer(self._stored.keys, lambda s: s.keys())
+
+    def keys_starting(self, prefix: str) -> list[tuple[str, str]]:
+        return self._answer(
+            lambda: self._stored.keys_starting(prefix), lambda s: s.keys_starting(prefix)
+        )
 
 
 def _fetch(db: sqlite3.Connection, path: str, sql: str, args: tuple[Any, ...]) -> list[Any]:
@@ -426,11 +540,21 @@ class _IndexedNameStore:
 
     def ids(self, key: str) -> list[str]:
         found = self._rows("names", "key, compact, id", "key = ? ORDER BY rowid", key)
-        return list(dict.fromkeys(entry_id for _, _, entry_id in found))
+        return self._recorded(list(dict.fromkeys(entry_id for _, _, entry_id in found)))
 
     def ids_compact(self, compact: str) -> list[str]:
         found = self._rows("names", "key, compact, id", "compact = ? ORDER BY rowid", compact)
-        return list(dict.fromkeys(entry_id for _, _, entry_id in found))
+        return self._recorded(list(dict.fromkeys(entry_id for _, _, entry_id in found)))
+
+    def _recorded(self, ids: list[str]) -> list[str]:
+        """The ids, once each is proved to have its record: a name never leads nowhere."""
+        for start in range(0, len(ids), self.CHUNK):
+            part = ids[start : start + self.CHUNK]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT COUNT(*) FROM records WHERE kind = ? AND id IN ({marks})"
+            if _fetch(self._db, self._path, sql, (self._kind, *part)) != [(len(part),)]:
+                raise self._damaged("names")
+        return ids
 
     def vocabulary(self) -> list[str]:
         return list(self.word_entries())
@@ -481,6 +605,7 @@ class _IndexedNameStore:
         # A range on the indexed column; names are ASCII once normalised.
         where = "key >= ? AND key < ? ORDER BY key, rowid"
         found = self._rows("names", "key, compact, id", where, prefix, prefix + "\U0010ffff")
+        self._recorded(list(dict.fromkeys(entry_id for _, _, entry_id in found)))
         return [(key, entry_id) for key, _, entry_id in found]
 
 

@@ -8,7 +8,6 @@ and its exit code; nothing a user types ends in a traceback.
 import itertools
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,12 +15,13 @@ import typer
 from typer.core import TyperGroup
 
 from painref import __version__
-from painref.catalog.store import ENV_VAR, Filters, Overlay
+from painref.catalog.layers import ENV_VAR, Overlay
 from painref.cli import commands
-from painref.cli.commands import Choices
-from painref.cli.output import ColorMode
+from painref.cli.commands import Choices, Reply
+from painref.cli.output import ColorMode, Output
 from painref.core import vocab
 from painref.core.errors import PainrefError, UsageProblem
+from painref.query.results import Filters
 
 if TYPE_CHECKING:
     from typer._click import Context as ClickContext  # the Context click's methods take
@@ -126,14 +126,8 @@ NoPager = Annotated[
 ]
 
 
-class Format(str, Enum):
-    RICH = "rich"
-    MARKDOWN = "markdown"
-    JSON = "json"
-
-
 FormatOption = Annotated[
-    Format | None,
+    Output | None,
     typer.Option(
         "--format",
         case_sensitive=False,
@@ -147,7 +141,7 @@ def _paged(no_pager: bool) -> Choices:
     return _chosen._replace(pager=not no_pager)
 
 
-def _output(json_output: bool, chosen: Format | None) -> str:
+def _output(json_output: bool, chosen: Output | None = None) -> Output:
     return commands.output_format(json_output, chosen.value if chosen else None)
 
 
@@ -206,14 +200,14 @@ def show(
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """Show everything about one procedure.
 
     Example: painref show kyphoplasty
 
     Handout: painref show kyphoplasty --format markdown > kyphoplasty.md
     """
-    commands.show(_paged(no_pager), " ".join(name), _output(json_output, output_format))
+    return commands.show(_paged(no_pager), " ".join(name), _output(json_output, output_format))
 
 
 @app.command()
@@ -234,13 +228,13 @@ def compare(
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """Compare two or more procedures side by side; ≠ marks the rows that differ.
 
     Example: painref compare kyphoplasty vertebroplasty --fields duration,risks
     """
     output = _output(json_output, output_format)
-    commands.compare(_paged(no_pager), names, fields or [], output)
+    return commands.compare(_paged(no_pager), names, fields or [], output)
 
 
 @app.command()
@@ -278,7 +272,7 @@ def find(
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """Find procedures by condition and other filters.
 
     A repeated option means OR; different options mean AND.
@@ -294,7 +288,7 @@ def find(
         medications=tuple(medication or ()),
         max_minutes=max_minutes,
     )
-    commands.find(_paged(no_pager), filters, _output(json_output, output_format))
+    return commands.find(_paged(no_pager), filters, _output(json_output, output_format))
 
 
 @app.command()
@@ -302,7 +296,7 @@ def search(
     text: Annotated[list[str], typer.Argument(help="Words to look for (quotes optional).")],
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """Search every field of every procedure, best match first.
 
     Each hit shows the fields where the words were found. Every word must
@@ -311,19 +305,19 @@ def search(
 
     Example: painref search bone cement
     """
-    commands.search(_paged(no_pager), " ".join(text), json_output)
+    return commands.search(_paged(no_pager), " ".join(text), _output(json_output))
 
 
 @app.command("list")
 def list_procedures(
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """List every procedure, grouped by category.
 
     Example: painref list
     """
-    commands.list_procedures(_paged(no_pager), json_output)
+    return commands.list_procedures(_paged(no_pager), _output(json_output))
 
 
 @app.command()
@@ -337,13 +331,13 @@ def conditions(
     ] = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """List conditions, each with its synonyms and the procedures that treat it.
 
     Example: painref conditions    or    painref conditions back pain
     """
     term_text = " ".join(term) if term is not None else None
-    commands.conditions(_paged(no_pager), term_text, json_output)
+    return commands.conditions(_paged(no_pager), term_text, _output(json_output))
 
 
 @app.command()
@@ -357,13 +351,13 @@ def sources(
     ] = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
-) -> None:
+) -> Reply:
     """List every source, with the procedures and conditions that cite it.
 
     Example: painref sources    or    painref sources kyphoplasty
     """
     query = " ".join(procedure) if procedure else None
-    commands.sources(_paged(no_pager), query, json_output)
+    return commands.sources(_paged(no_pager), query, _output(json_output))
 
 
 @app.command()
@@ -375,7 +369,7 @@ def validate(
         ),
     ] = None,
     json_output: JsonFlag = False,
-) -> int:
+) -> Reply:
     """Check catalogs without running a query.
 
     Prints every problem as file:line:col: CODE message and exits 3, or says
@@ -385,16 +379,16 @@ def validate(
     Example: painref validate my-clinic.yaml
     """
     layers = [Overlay(p, "") for p in _paths(paths, "validate")] if paths else _chosen.overlays
-    return commands.validate(_chosen, layers, json_output)
+    return commands.validate(_chosen, layers, _output(json_output))
 
 
 @app.command()
-def schema() -> None:
+def schema() -> Reply:
     """Print the catalog's JSON Schema, for editors that check YAML as you type.
 
     Example: painref schema > painref-catalog.schema.json
     """
-    commands.schema()
+    return commands.schema(_chosen)
 
 
 def _version(value: bool) -> None:

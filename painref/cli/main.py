@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from painref.cli import commands
 from painref.cli.quick import COMPLETE_VAR, quick_command, quick_reply
+from painref.core.errors import ExitCode
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
-
-OUTPUT_FAILED = 4
 
 
 def main() -> None:
@@ -126,4 +125,4 @@ def _rewrapped(stream: TextIO, file: type[io.FileIO]) -> TextIO:
 def _output_failed(reason: str) -> int:
     if sys.stderr is not None:
         sys.stderr.write(f"painref: cannot write the output: {reason}\n")
-    return OUTPUT_FAILED
+    return ExitCode.OUTPUT

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
+class Output(str, Enum):
+    """How a reply is shown: the one output switch."""
+
+    RICH = "rich"  # for reading here: styled on a terminal, plain text when piped
+    MARKDOWN = "markdown"  # a printable handout
+    JSON = "json"  # for programs: the contract in the README
+
+
 class ColorMode(str, Enum):
     AUTO = "auto"
     ALWAYS = "always"

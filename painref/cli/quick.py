@@ -24,8 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from painref.catalog.store import Filters
 from painref.cli import commands
+from painref.cli.output import Output
+from painref.query.results import Filters
 
 COMPLETE_VAR = "_PAINREF_COMPLETE"  # set by the shell when it asks for completions
 NAME_COMMANDS = ("show", "compare", "sources")  # their arguments are procedure names
@@ -45,7 +46,7 @@ FILTER_OPTIONS = {
 # Command lines -------------------------------------------------------------------
 
 
-def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
+def quick_command(argv: Sequence[str]) -> Callable[[], commands.Reply] | None:
     """The command for a simple command line, or None to leave it to Typer."""
     if COMPLETE_VAR in os.environ:
         return None
@@ -57,7 +58,7 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
     paging = len(words) == len(argv) - 1
     rest = [word for word in words if word != "--json"]
     as_json = len(rest) < len(words)
-    output = "json" if as_json else "rich"
+    output = Output.JSON if as_json else Output.RICH
 
     def choices() -> commands.Choices:
         return commands.choose(layers, pager=paging)
@@ -67,12 +68,12 @@ def quick_command(argv: Sequence[str]) -> Callable[[], None] | None:
     if name == "compare" and rest and _plain(rest):
         return lambda: commands.compare(choices(), rest, [], output)
     if name == "search" and rest and _plain(rest):
-        return lambda: commands.search(choices(), " ".join(rest), as_json)
+        return lambda: commands.search(choices(), " ".join(rest), output)
     if name == "conditions" and _plain(rest):
         term = " ".join(rest) if rest else None
-        return lambda: commands.conditions(choices(), term, as_json)
+        return lambda: commands.conditions(choices(), term, output)
     if name == "list" and not rest:
-        return lambda: commands.list_procedures(choices(), as_json)
+        return lambda: commands.list_procedures(choices(), output)
     if name == "find":
         filters = _filters(argv[1:])
         if filters is not None:

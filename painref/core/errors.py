@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import NamedTuple
 
 from painref.core.safetext import shown_path
+
+
+class ExitCode(IntEnum):
+    """What painref's exit status means."""
+
+    OK = 0  # an answer, including a filter that matched nothing
+    NOT_FOUND = 1  # nothing found, or ambiguous: the message lists candidates
+    USAGE = 2  # a bad option or argument
+    CATALOG = 3  # a catalog could not be read or is invalid
+    OUTPUT = 4  # the output could not be written (a broken pipe exits 0, quietly)
 
 
 class Candidate(NamedTuple):
@@ -15,7 +26,7 @@ class Candidate(NamedTuple):
 class PainrefError(Exception):
     """Base class: a message for the user and the exit code that goes with it."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
     code = "error"
 
     def __init__(self, message: str, candidates: tuple[Candidate, ...] = ()) -> None:
@@ -25,17 +36,17 @@ class PainrefError(Exception):
 
 
 class NotFound(PainrefError):
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
     code = "not-found"
 
 
 class Ambiguous(PainrefError):
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
     code = "ambiguous"
 
 
 class UsageProblem(PainrefError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
     code = "usage"
 
 
@@ -53,7 +64,7 @@ class Problem(NamedTuple):
 
 
 class CatalogError(PainrefError):
-    exit_code = 3
+    exit_code = ExitCode.CATALOG
     code = "catalog"
 
     def __init__(self, problems: list[Problem], stopped_in: tuple[str, ...] = ()) -> None:

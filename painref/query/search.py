@@ -1,6 +1,6 @@
 """Full-text search: which procedures a question is about, best first, and where.
 
-Every field is searched as it reads on the card (render.fields), plus the names,
+Every field is searched as it reads on the card (query.lines), plus the names,
 aliases and lookup names, and the synonyms of the conditions treated. Question
 words ("how", "can", "does") are dropped; a field word ("risks", "how long",
 "recovery") is not searched for but points the excerpts at its field. The
@@ -28,11 +28,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from painref.catalog.store import MAX_QUERY_CHARS, Catalog
+from painref.catalog.records import Catalog
+from painref.core import fields
 from painref.core.errors import UsageProblem
 from painref.core.model import Procedure
 from painref.core.text import SPELLINGS, STOPWORDS, normalise
-from painref.render.fields import FIELDS, field_lines
+from painref.query.lines import field_lines
+from painref.query.lookup import MAX_QUERY_CHARS, entry_of
+
+# The fields search reads, in card order.
+SEARCHED = tuple(name for name in fields.ROWS if fields.BY_NAME[name].searched)
 
 # How much a match counts in each field; unlisted fields count 1.
 WEIGHTS: dict[str, float] = {
@@ -112,7 +117,7 @@ class Query(NamedTuple):
 class Excerpt(NamedTuple):
     """A short piece of one field, with the matched words' (start, end) spans."""
 
-    field: str  # "name", "names" or a key of FIELDS
+    field: str  # "name", "names" or a card row of core.fields
     text: str
     spans: tuple[tuple[int, int], ...]
 
@@ -294,13 +299,14 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
     looked_up = catalog.lookup_names_of(procedure.id)
     if looked_up:
         yield _Segment("names", "; ".join(name.name for name in looked_up))
-    for name in FIELDS:
-        if name == "conditions":
-            for condition in catalog.conditions_of(procedure):
+    entry = entry_of(catalog, procedure)
+    for name in SEARCHED:
+        if fields.BY_NAME[name].kind == fields.REFS:
+            for condition in entry.conditions:
                 also = f" (also: {', '.join(condition.aliases)})" if condition.aliases else ""
                 yield _Segment(name, condition.name + also)
             continue
-        for line in field_lines(catalog, procedure, name):
+        for line in field_lines(entry, name):
             yield _Segment(name, line.text)
 
 

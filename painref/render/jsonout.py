@@ -3,58 +3,57 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from painref.catalog.store import Catalog, ConditionUse, SourceUse
+from painref.core import fields
 from painref.core.errors import PainrefError, Problem
-from painref.core.model import Fact, Procedure, Source
+from painref.core.model import Fact, Source
 from painref.core.safetext import UNSAFE
+from painref.query.results import ConditionUse, Entry, SourceUse
 
 
 def _text(fact: Fact | None) -> str | None:
     return fact.text if fact else None
 
 
-def procedure_object(catalog: Catalog, procedure: Procedure) -> dict[str, Any]:
-    duration = procedure.duration
-    return {
-        "id": procedure.id,
-        "name": procedure.name,
-        "aliases": list(procedure.aliases),
-        "category": procedure.category,
-        "purpose": list(procedure.purpose),
-        "regions": list(procedure.regions),
-        "summary": _text(procedure.summary),
-        "how_it_works": _text(procedure.how_it_works),
-        "guidance": list(procedure.guidance),
-        "medications": list(procedure.medications),
-        "anesthesia": _text(procedure.anesthesia),
-        "setting": _text(procedure.setting),
-        "duration": {
-            "min_minutes": duration.min_minutes if duration else None,
-            "max_minutes": duration.max_minutes if duration else None,
-            "note": duration.note if duration else None,
-        },
-        "recovery": _text(procedure.recovery),
-        "relief": {
-            "onset": _text(procedure.relief.onset),
-            "lasts": _text(procedure.relief.lasts),
-        },
-        "conditions": [{"id": c.id, "name": c.name} for c in catalog.conditions_of(procedure)],
-        "candidacy": [fact.text for fact in procedure.candidacy],
-        "contraindications": [fact.text for fact in procedure.contraindications],
-        "risks": [fact.text for fact in procedure.risks],
-        "related": [
-            {"id": link.id, "name": catalog.procedures[link.id].name, "relation": link.relation}
-            for link in procedure.related
-        ],
-        "sources": [_source_ref(s) for s in catalog.sources_of(procedure)],
-        "citations": {path: list(ids) for path, ids in procedure.citations().items()},
+# Each kind of field as JSON: (entry, value) -> value; unknown is null or [].
+_AS_JSON: dict[str, Callable[[Entry, Any], Any]] = {
+    fields.ID: lambda e, v: v,
+    fields.NAME: lambda e, v: v,
+    fields.NAMES: lambda e, v: list(v),
+    fields.CHOICE: lambda e, v: v,
+    fields.CHOICES: lambda e, v: list(v),
+    fields.WORDS: lambda e, v: list(v),
+    fields.REFS: lambda e, v: [{"id": c.id, "name": c.name} for c in e.conditions],
+    fields.FACT: lambda e, v: _text(v),
+    fields.FACTS: lambda e, v: [fact.text for fact in v],
+    fields.DURATION: lambda e, v: {
+        "min_minutes": v.min_minutes if v else None,
+        "max_minutes": v.max_minutes if v else None,
+        "note": v.note if v else None,
+    },
+    fields.RELIEF: lambda e, v: {"onset": _text(v.onset), "lasts": _text(v.lasts)},
+    fields.LINKS: lambda e, v: [
+        {"id": link.id, "name": e.related_names[link.id], "relation": link.relation} for link in v
+    ],
+}
+
+
+def procedure_object(entry: Entry) -> dict[str, Any]:
+    """The fields in table order, then every source cited and each citation by path."""
+    procedure = entry.procedure
+    value: dict[str, Any] = {
+        field.name: _AS_JSON[field.kind](entry, getattr(procedure, field.name))
+        for field in fields.TABLE
+        if field.in_json
     }
+    value["sources"] = [_source_ref(s) for s in entry.sources]
+    value["citations"] = {path: list(ids) for path, ids in procedure.citations().items()}
+    return value
 
 
-def condition_object(catalog: Catalog, use: ConditionUse) -> dict[str, Any]:
+def condition_object(use: ConditionUse) -> dict[str, Any]:
     condition = use.condition
     return {
         "id": condition.id,
@@ -62,7 +61,7 @@ def condition_object(catalog: Catalog, use: ConditionUse) -> dict[str, Any]:
         "aliases": list(condition.aliases),
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
         "icd10cm": [{"code": code.code, "title": code.title} for code in use.codes],
-        "sources": [_source_ref(catalog.sources[i]) for i in dict.fromkeys(condition.sources)],
+        "sources": [_source_ref(source) for source in use.sources],
     }
 
 

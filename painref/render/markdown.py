@@ -10,19 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from painref.catalog.store import Catalog, Found
 from painref.core import vocab
-from painref.core.model import Procedure, Source
+from painref.core.fields import ROWS
+from painref.core.model import Source
 from painref.core.safetext import UNSAFE, neutralise
-from painref.render.fields import (
-    DIFFERS,
-    DIFFERS_LEGEND,
-    FIELDS,
-    Citations,
-    Line,
-    differ,
-    field_lines,
-)
+from painref.query.lines import Line, field_lines
+from painref.query.results import Entry, Found
+from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
 # Markdown punctuation that is backslash-escaped wherever it appears, and the
 # characters that become HTML entities instead; one pass, so nothing is escaped twice.
@@ -63,40 +57,42 @@ def escape(text: str) -> str:
     return _ORDERED_START.sub(r"\1\\\2", text)
 
 
-def procedure_handout(catalog: Catalog, procedure: Procedure) -> str:
-    """One procedure: every field in FIELDS order, its sources, and the note."""
+def procedure_handout(entry: Entry) -> str:
+    """One procedure: every field in card order, its sources, and the note."""
+    procedure = entry.procedure
     citations = Citations()
     subtitle = f"*{escape(_capitalised(vocab.CATEGORIES[procedure.category]))}*"
-    aliases = catalog.shown_aliases(procedure)
+    aliases = entry.shown_aliases
     if aliases:
         subtitle += " · also called: " + ", ".join(_inline(a) for a in aliases)
     blocks = [f"# {_inline(procedure.name)}", subtitle, f"Catalog id: {_code(procedure.id)}"]
-    for name, label in FIELDS.items():
+    for name, label in ROWS.items():
         if name == "category":
             continue  # in the subtitle
         blocks.append(f"## {label}")
-        blocks.extend(_field_blocks(field_lines(catalog, procedure, name), citations))
-    return _document([*blocks, *_sources(catalog, citations)])
+        blocks.extend(_field_blocks(field_lines(entry, name), citations))
+    return _document([*blocks, *_sources([entry], citations)])
 
 
-def compare_table(catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str]) -> str:
+def compare_table(entries: Sequence[Entry], fields: Sequence[str]) -> str:
     """Procedures side by side, one table row per field; rows that differ are marked."""
+    procedures = [entry.procedure for entry in entries]
     citations = Citations()
     rows = [
         _row(["Field", *(_inline(p.name) for p in procedures)]),
         _row(["---"] * (len(procedures) + 1)),
     ]
     for name in fields:
-        per_procedure = [field_lines(catalog, p, name) for p in procedures]
+        per_procedure = [field_lines(entry, name) for entry in entries]
         cells = [_table_cell(lines, citations) for lines in per_procedure]
-        label = f"{DIFFERS} {FIELDS[name]}" if differ(per_procedure) else FIELDS[name]
+        label = f"{DIFFERS} {ROWS[name]}" if differ(per_procedure) else ROWS[name]
         rows.append(_row([label, *cells]))
     blocks = [
         "# Compare: " + ", ".join(_inline(p.name) for p in procedures),
         "\n".join(rows),
         DIFFERS_LEGEND,
     ]
-    return _document([*blocks, *_sources(catalog, citations)])
+    return _document([*blocks, *_sources(entries, citations)])
 
 
 def found_list(found: Sequence[Found]) -> str:
@@ -189,10 +185,11 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _sources(catalog: Catalog, citations: Citations) -> list[str]:
+def _sources(entries: Sequence[Entry], citations: Citations) -> list[str]:
     """The numbered sources list in citation order, then the rule and the note."""
+    cited = {source.id: source for entry in entries for source in entry.sources}
     items = [
-        f"{number}. {_source(catalog.sources[source_id])}"
+        f"{number}. {_source(cited[source_id])}"
         for number, source_id in enumerate(citations.order, start=1)
     ]
     body = "\n".join(items) if items else f"*{escape('No sources are cited.')}*"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -11,19 +11,13 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from painref.catalog.store import Catalog, ConditionUse, Found, SourceUse
 from painref.core import vocab
+from painref.core.fields import ROWS
 from painref.core.model import Procedure, Source
+from painref.query.lines import Line, field_lines
+from painref.query.results import ConditionUse, Entry, Found, SourceUse
 from painref.query.search import Excerpt, Hit
-from painref.render.fields import (
-    DIFFERS,
-    DIFFERS_LEGEND,
-    FIELDS,
-    Citations,
-    Line,
-    differ,
-    field_lines,
-)
+from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
 LABEL_STYLE = "bold cyan"
 MISSING_STYLE = "dim italic"
@@ -46,11 +40,12 @@ def _lines_text(lines: Sequence[Line], citations: Citations) -> Text:
     return text
 
 
-def _sources(catalog: Catalog, citations: Citations) -> RenderableType:
+def _sources(entries: Sequence[Entry], citations: Citations) -> RenderableType:
     """The numbered source list."""
     parts: list[RenderableType] = [Text("Sources", style="bold")]
+    cited = {source.id: source for entry in entries for source in entry.sources}
     for number, source_id in enumerate(citations.order, start=1):
-        source = catalog.sources[source_id]
+        source = cited[source_id]
         title = Text(f"[{number}] ", style=MARK_STYLE)
         title.append(source.title)
         parts.append(title)
@@ -82,23 +77,22 @@ def _note() -> Text:
     return Text(vocab.EDUCATIONAL_NOTE, style=MISSING_STYLE)
 
 
-def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> RenderableType:
+def procedure_card(entry: Entry, styled: bool) -> RenderableType:
+    procedure = entry.procedure
     citations = Citations()
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
     grid.add_column(ratio=1)
-    for name, label in FIELDS.items():
+    for name, label in ROWS.items():
         if name == "category":
             continue  # shown in the heading
-        grid.add_row(
-            Text(_short_label(label)), _lines_text(field_lines(catalog, procedure, name), citations)
-        )
+        grid.add_row(Text(_short_label(label)), _lines_text(field_lines(entry, name), citations))
 
     heading = Text()
     heading.append(procedure.name, style="bold")
     heading.append(f"  ({procedure.id})", style="dim")
     subtitle = Text(vocab.CATEGORIES[procedure.category], style="italic")
-    aliases = catalog.shown_aliases(procedure)
+    aliases = entry.shown_aliases
     if aliases:
         subtitle.append(" · also called: " + ", ".join(aliases), style="dim")
     if styled:
@@ -110,12 +104,12 @@ def procedure_card(catalog: Catalog, procedure: Procedure, styled: bool) -> Rend
                 box=box.ROUNDED,
                 padding=(0, 1),
             ),
-            _sources(catalog, citations),
+            _sources([entry], citations),
             Text(),
             _note(),
         )
     return Group(
-        heading, subtitle, Text(), grid, Text(), _sources(catalog, citations), Text(), _note()
+        heading, subtitle, Text(), grid, Text(), _sources([entry], citations), Text(), _note()
     )
 
 
@@ -129,9 +123,7 @@ def _short_label(label: str) -> str:
     return _SHORT_LABELS.get(label, label)
 
 
-def compare_table(
-    catalog: Catalog, procedures: Sequence[Procedure], fields: Sequence[str], styled: bool
-) -> RenderableType:
+def compare_table(entries: Sequence[Entry], fields: Sequence[str], styled: bool) -> RenderableType:
     citations = Citations()
     table = Table(
         box=box.SIMPLE_HEAD if styled else box.ASCII2,
@@ -140,16 +132,16 @@ def compare_table(
         expand=True,
     )
     table.add_column("", style=LABEL_STYLE, no_wrap=True, width=15)
-    for procedure in procedures:
-        table.add_column(Text(procedure.name), ratio=1, overflow="fold")
+    for entry in entries:
+        table.add_column(Text(entry.procedure.name), ratio=1, overflow="fold")
     for name in fields:
-        lines = [field_lines(catalog, p, name) for p in procedures]
+        lines = [field_lines(entry, name) for entry in entries]
         label = Text()
         label.append(f"{DIFFERS} " if differ(lines) else "  ", style=DIFFERS_STYLE)
-        label.append(_short_label(FIELDS[name]))
+        label.append(_short_label(ROWS[name]))
         table.add_row(label, *(_lines_text(each, citations) for each in lines))
     legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
-    return Group(table, legend, Text(), _sources(catalog, citations), Text(), _note())
+    return Group(table, legend, Text(), _sources(entries, citations), Text(), _note())
 
 
 DIFFERS_STYLE = "bold yellow"
@@ -210,7 +202,7 @@ def search_view(
         grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
         grid.add_column(ratio=1)
         for excerpt in hit.excerpts:
-            label = _short_label(FIELDS.get(excerpt.field, SEARCH_LABELS.get(excerpt.field, "")))
+            label = _short_label(ROWS.get(excerpt.field, SEARCH_LABELS.get(excerpt.field, "")))
             grid.add_row(Text(), Text(label), _highlighted(excerpt))
         parts.append(grid)
     count = Text(
@@ -233,7 +225,7 @@ def _highlighted(excerpt: Excerpt) -> Text:
     return text
 
 
-def list_view(groups: dict[str, list[Procedure]], styled: bool) -> RenderableType:
+def list_view(groups: Mapping[str, Sequence[Procedure]], styled: bool) -> RenderableType:
     parts: list[RenderableType] = []
     for category, procedures in groups.items():
         parts.append(Text(vocab.CATEGORIES[category].capitalize(), style="bold underline"))

@@ -1,30 +1,22 @@
-"""Locate catalog layers, read and check them, merge them, and answer queries.
+"""Queries on the catalog: the procedure or condition a query names, completion,
+the conditions and sources indexes, and `find`.
 
 Nothing here prints; every failure a user can cause is a PainrefError.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from painref.catalog.names import NamesInDicts
+from painref.catalog.records import Catalog
 from painref.core import vocab
-from painref.core.errors import (
-    Ambiguous,
-    Candidate,
-    CatalogError,
-    NotFound,
-    PainrefError,
-    Problem,
-    UsageProblem,
-)
-from painref.core.model import Condition, Link, LookupName, Procedure, Source
-from painref.core.text import GENERIC, STOPWORDS, name_keys, normalise
+from painref.core.errors import Ambiguous, Candidate, NotFound, PainrefError, UsageProblem
+from painref.core.model import Condition, Procedure
+from painref.core.text import GENERIC, STOPWORDS, normalise
 from painref.query.match import Matcher
+from painref.query.results import ConditionUse, Entry, Filters, Found, SourceUse
 
 # The longest word read as an abbreviation of a procedure's name ...
 MAX_ABBREVIATION = 6
@@ -33,12 +25,15 @@ MAX_ABBREVIATION = 6
 PROCEDURE_GENERIC = GENERIC | {"pain", "medicine"}
 # ... and of a word in one ("rf" in "RF ablation of facet joints").
 MAX_WORD_ABBREVIATION = 3
+# The longest name in the catalog is under 80 characters; matching work grows
+# with the query, so anything much longer is refused, not searched.
+MAX_QUERY_CHARS = 200
+# A query shorter than this (normalised) is never taken for a condition in `show`.
+MIN_ROUTED_QUERY = 3
+
+
 if TYPE_CHECKING:  # types only: defining them costs start-up time
     from typing import Protocol
-
-    from painref.catalog.icd10cm import Code
-    from painref.catalog.names import NameStore
-    from painref.catalog.validate import Layer
 
     class _Named(Protocol):
         """What lookup needs of a record: procedures and conditions both qualify."""
@@ -51,259 +46,16 @@ if TYPE_CHECKING:  # types only: defining them costs start-up time
         def aliases(self) -> tuple[str, ...]: ...
 
 
-BUNDLED_NAME = "procedures.yaml"
-MIB = 1024 * 1024
-# Room for ten thousand fully written entries (about 60 MiB) and more.
-MAX_CATALOG_BYTES = 128 * MIB
-ENV_VAR = "PAINREF_CATALOG"
-# The longest name in the catalog is under 80 characters; matching work grows
-# with the query, so anything much longer is refused, not searched.
-MAX_QUERY_CHARS = 200
-# A query shorter than this (normalised) is never taken for a condition in `show`.
-MIN_ROUTED_QUERY = 3
+class Lookup:
+    """Queries on a catalog: lookup by name, conditions, sources, find."""
 
-
-def bundled_catalog_path() -> Path:
-    """The catalog shipped inside the package (or, in a source checkout, data/)."""
-    from painref.core.datafiles import data_file
-
-    return data_file(BUNDLED_NAME)
-
-
-class Overlay(NamedTuple):
-    """A user catalog layered over the bundled one, and where its path came from."""
-
-    path: Path
-    origin: str  # "--catalog" or "PAINREF_CATALOG"
-
-
-def overlays(env_value: str | None, option_paths: Sequence[Path]) -> list[Overlay]:
-    """PAINREF_CATALOG's paths (split on os.pathsep), then each --catalog, in order."""
-    from_env = [part for part in (env_value or "").split(os.pathsep) if part.strip()]
-    return [Overlay(Path(part), ENV_VAR) for part in from_env] + [
-        Overlay(path, "--catalog") for path in option_paths
-    ]
-
-
-def read_layer(path: Path, origin: str = "") -> Layer:
-    name = str(path)
-    given = f" (given by {origin})" if origin else ""
-    try:
-        size = path.stat().st_size
-        if size > MAX_CATALOG_BYTES:
-            problem = Problem(
-                name,
-                1,
-                1,
-                "PR008",
-                f"the file is {size / MIB:.1f} MiB; a catalog may be at most "
-                f"{MAX_CATALOG_BYTES // MIB} MiB{given}",
-            )
-            raise CatalogError([problem])
-        if path.exists() and not path.is_file():
-            # A directory, FIFO or device (/dev/zero would never end).
-            kind = "a directory" if path.is_dir() else "not a regular file"
-            raise CatalogError(
-                [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: it is {kind}")]
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(
-            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: {exc.strerror or exc}")]
-        ) from None
-    except ValueError:  # a NUL in the path: no file can have that name
-        raise CatalogError(
-            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: no such file")]
-        ) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise CatalogError(
-            [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
-        ) from None
-    from painref.catalog.validate import check_text
-
-    return check_text(text, name)
-
-
-def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[Overlay]:
-    """The files a catalog is read from, bottom layer first."""
-    return ([Overlay(bundled_catalog_path(), "")] if bundled else []) + list(layers)
-
-
-def open_catalog(
-    layers: Sequence[Overlay] = (), bundled: bool = True, use_index: bool = True
-) -> Catalog:
-    """The catalog of the bundled file (unless told not to) and each overlay, in order.
-
-    It comes from the compiled index while the files are unchanged; otherwise
-    every file is read (all problems are reported at once) and the index rebuilt.
-    """
-    files = catalog_files(layers, bundled)
-    if not use_index:
-        return read_catalog(files)
-    from painref.catalog import index
-
-    return index.open_indexed(files, read_catalog)
-
-
-def read_catalog(files: Sequence[Overlay]) -> Catalog:
-    """Read, check and merge catalog files, reporting every problem at once."""
-    read: list[Layer] = []
-    problems: list[Problem] = []
-    for item in files:
-        try:
-            read.append(read_layer(item.path, item.origin))
-        except CatalogError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise CatalogError(problems)
-    return merge(read)
-
-
-def merge(layers: Sequence[Layer]) -> Catalog:
-    """Later layers replace earlier entries with the same id; then check every reference."""
-    sources: dict[str, Source] = {}
-    conditions: dict[str, Condition] = {}
-    procedures: dict[str, Procedure] = {}
-    owner_layer: dict[tuple[str, str], Layer] = {}
-    for layer in layers:
-        for kind, store, records in (
-            ("sources", sources, layer.sources),
-            ("conditions", conditions, layer.conditions),
-            ("procedures", procedures, layer.procedures),
-        ):
-            for record_id, record in records.items():
-                store[record_id] = record  # type: ignore[assignment]
-                owner_layer[(kind, record_id)] = layer
-    known: dict[str, set[str]] = {
-        "source": set(sources),
-        "condition": set(conditions),
-        "procedure": set(procedures),
-    }
-    for layer in layers:
-        for kind, record_id in layer.broken:
-            known[kind[:-1]].add(record_id)
-    _check_links(layers, procedures, owner_layer, known)
-    problems = [problem for layer in layers for problem in layer.doc.problems]
-    if problems:
-        stopped = tuple(layer.doc.file for layer in layers if layer.doc.overflowed)
-        ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
-        raise CatalogError(ordered, stopped)
-    names = tuple(dict.fromkeys(name for layer in layers for name in layer.names))
-    return Catalog(sources, conditions, _with_links_both_ways(procedures), names=names)
-
-
-def _check_links(
-    layers: Sequence[Layer],
-    procedures: Mapping[str, Procedure],
-    owner_layer: Mapping[tuple[str, str], Layer],
-    known: Mapping[str, set[str]],
-) -> None:
-    """Every reference resolves, and a link between two procedures is stored once."""
-    for layer in layers:
-        for (kind, record_id), refs in layer.refs.items():
-            if kind != "names" and owner_layer.get((kind, record_id)) is not layer:
-                continue  # replaced by a record of a later layer
-            for ref in refs:
-                if ref.target not in known[ref.kind]:
-                    hint = _close(ref.target, list(known[ref.kind]))
-                    ref.doc.problem(
-                        ref.path,
-                        "PR016",
-                        f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})",
-                    )
-    stored_pairs: dict[frozenset[str], str] = {}
-    for procedure in procedures.values():
-        layer = owner_layer[("procedures", procedure.id)]
-        for index, link in enumerate(procedure.related):
-            pair = frozenset((procedure.id, link.id))
-            if pair in stored_pairs and stored_pairs[pair] != procedure.id:
-                path = (*layer.paths[("procedures", procedure.id)], "related", index)
-                layer.doc.problem(
-                    path,
-                    "PR020",
-                    f"the link between {procedure.id!r} and {link.id!r} is "
-                    f"already stored on {stored_pairs[pair]!r}; store it once "
-                    f"(in procedure {procedure.id!r})",
-                )
-            stored_pairs.setdefault(pair, procedure.id)
-
-
-def _close(target: str, choices: Iterable[str]) -> str:
-    import difflib
-
-    hint = difflib.get_close_matches(target, list(choices), n=1)
-    return f"; did you mean {hint[0]!r}?" if hint else ""
-
-
-def _with_links_both_ways(procedures: Mapping[str, Procedure]) -> dict[str, Procedure]:
-    links: dict[str, list[Link]] = {procedure_id: [] for procedure_id in procedures}
-    for procedure in procedures.values():
-        for link in procedure.related:
-            links[procedure.id].append(link)
-            inverse = vocab.RELATIONS[link.relation]
-            links[link.id].append(Link(procedure.id, inverse, link.sources))
-    return {
-        procedure_id: procedure._replace(related=tuple(links[procedure_id]))
-        for procedure_id, procedure in procedures.items()
-    }
-
-
-class Filters(NamedTuple):
-    """`find` filters: values within one option are OR'ed, options are AND'ed."""
-
-    conditions: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    guidance: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    purposes: tuple[str, ...] = ()
-    medications: tuple[str, ...] = ()
-    max_minutes: int | None = None
-
-
-class Found(NamedTuple):
-    procedure: Procedure
-    matched_conditions: tuple[Condition, ...]
-
-
-class ConditionUse(NamedTuple):
-    """One condition, the procedures that treat it and its ICD-10-CM codes."""
-
-    condition: Condition
-    procedures: tuple[Procedure, ...]
-    codes: tuple[Code, ...] = ()
-
-
-class SourceUse(NamedTuple):
-    """One source and the records that cite it."""
-
-    source: Source
-    procedures: tuple[Procedure, ...]
-    conditions: tuple[Condition, ...]
-
-
-class Catalog:
-    def __init__(
-        self,
-        sources: Mapping[str, Source],
-        conditions: Mapping[str, Condition],
-        procedures: Mapping[str, Procedure],
-        name_store: Callable[[str], NameStore] | None = None,
-        names: Sequence[LookupName] | Mapping[str, LookupName] = (),
-    ) -> None:
-        """`name_store` gives the names of one kind ("procedure" or "condition");
-        by default they are read from the records and the lookup `names`."""
-        self.sources = sources
-        self.conditions = conditions
-        self.procedures = procedures
-        self._names = names
-        self._name_store = name_store or self._names_in_records
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.sources = catalog.sources
+        self.conditions = catalog.conditions
+        self.procedures = catalog.procedures
         self._matchers: dict[str, Matcher] = {}
         self._regions_treated: dict[str, dict[str, float]] | None = None
-        self._names_by_procedure: dict[str, list[LookupName]] | None = None
 
     # Lookup -----------------------------------------------------------------
 
@@ -429,7 +181,7 @@ class Catalog:
         if kind not in self._matchers:
             if kind == "procedure":
                 self._matchers[kind] = Matcher(
-                    self._name_store(kind),
+                    self.catalog.name_store(kind),
                     self._procedure_context,
                     self._spelled_out,
                     lay_regions=True,
@@ -437,7 +189,9 @@ class Catalog:
                     generic=PROCEDURE_GENERIC,
                 )
             else:
-                self._matchers[kind] = Matcher(self._name_store(kind), self._condition_context)
+                self._matchers[kind] = Matcher(
+                    self.catalog.name_store(kind), self._condition_context
+                )
         return self._matchers[kind]
 
     def _parent_of(self, procedure_id: str) -> str | None:
@@ -454,7 +208,7 @@ class Catalog:
 
         if not 2 <= len(word) <= MAX_ABBREVIATION or not word.isalpha():
             return []
-        store = self._name_store("procedure")
+        store = self.catalog.name_store("procedure")
         # The procedures it names, or else those with a name that holds it ("RF ablation
         # of facet joints" tells what "rf" stands for).
         named = store.ids(word)
@@ -465,7 +219,7 @@ class Catalog:
             procedure = self.procedures.get(procedure_id)
             names = [procedure.name, *procedure.aliases] if procedure else []
             # Its own names only: a family name ("spinal injection") says nothing of one.
-            names += [n.name for n in self.lookup_names_of(procedure_id) if len(n.ids) == 1]
+            names += [n.name for n in self.catalog.lookup_names_of(procedure_id) if len(n.ids) == 1]
             for name in names:
                 for run in spelled_out_in(word, normalise(name).split()):
                     if run not in runs:
@@ -513,52 +267,16 @@ class Catalog:
         fitting.update({word: 1.0 for text in texts for word in normalise(text).split()})
         return fitting
 
-    @property
-    def names(self) -> tuple[LookupName, ...]:
-        """The lookup names, in catalog order."""
-        return tuple(self._names.values() if isinstance(self._names, Mapping) else self._names)
-
-    def lookup_names_of(self, procedure_id: str) -> tuple[LookupName, ...]:
-        """The lookup names that name a procedure, its own and its families', in
-        catalog order."""
-        if self._names_by_procedure is None:
-            self._names_by_procedure = {}
-            for name in self.names:
-                if name.kind == "procedure":
-                    for named_id in name.ids:
-                        self._names_by_procedure.setdefault(named_id, []).append(name)
-        return tuple(self._names_by_procedure.get(procedure_id, ()))
-
-    def _names_in_records(self, kind: str) -> NameStore:
-        return NamesInDicts(self.name_pairs(kind))
-
-    def name_pairs(self, kind: str) -> Iterator[tuple[str, str]]:
-        """(normalised name, id) for every name an entry of this kind answers to:
-        its id, name and aliases, then the lookup names (a family name, once per entry)."""
-        records: Mapping[str, _Named] = self.procedures if kind == "procedure" else self.conditions
-        for record in records.values():
-            for key in name_keys(record.id, (record.name, *record.aliases)):
-                yield key, record.id
-        for name in self.names:
-            key = normalise(name.name)
-            if name.kind == kind and key:
-                for entry_id in name.ids:
-                    if entry_id in records:
-                        yield key, entry_id
-        if kind == "condition":
-            from painref.catalog import icd10cm
-
-            # ICD-10-CM titles at or below a condition's codes name it too.
-            for code in icd10cm.codes().values():
-                for entry_id in code.conditions:
-                    if entry_id in records:
-                        yield normalise(code.title), entry_id
+    def entry(self, procedure: Procedure, card: bool = False) -> Entry:
+        """The procedure with what it refers to looked up; `card`: with the aliases
+        a card shows."""
+        return entry_of(self.catalog, procedure, self.shown_aliases(procedure) if card else ())
 
     def shown_aliases(self, procedure: Procedure) -> tuple[str, ...]:
         """The aliases a card shows as "also called": each once, none that only
         repeats the name, and none another procedure answers to too (a family name
         such as "RFA" finds the family; it is no name of this one alone)."""
-        store = self._name_store("procedure")
+        store = self.catalog.name_store("procedure")
         shown: list[str] = []
         keys = {normalise(procedure.name)}
         for alias in procedure.aliases:
@@ -567,12 +285,6 @@ class Catalog:
                 shown.append(alias)
             keys.add(key)
         return tuple(shown)
-
-    def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
-        return tuple(self.conditions[c] for c in procedure.conditions)
-
-    def sources_of(self, procedure: Procedure) -> tuple[Source, ...]:
-        return tuple(self.sources[s] for s in procedure.source_ids())
 
     def source_uses(self, procedure: Procedure | None = None) -> list[SourceUse]:
         """Every source (or those of one procedure) with what cites it: source
@@ -590,7 +302,7 @@ class Catalog:
                 if source_id in conditions_of:
                     conditions_of[source_id].append(condition)
         # A lookup name's sources are cited by the entries it names.
-        for name in self.names:
+        for name in self.catalog.names:
             records: Mapping[str, _Named] = (
                 self.procedures if name.kind == "procedure" else self.conditions
             )
@@ -635,7 +347,15 @@ class Catalog:
                     treating[condition_id].append(procedure)
         from painref.catalog.icd10cm import codes_of
 
-        return [ConditionUse(c, tuple(treating[c.id]), codes_of(c.id)) for c in chosen]
+        return [
+            ConditionUse(
+                c,
+                tuple(treating[c.id]),
+                codes_of(c.id),
+                tuple(self.sources[i] for i in dict.fromkeys(c.sources)),
+            )
+            for c in chosen
+        ]
 
     def _conditions_about(self, term: str, conditions: list[Condition]) -> list[Condition]:
         _within_limit(term, "condition")
@@ -728,6 +448,17 @@ class Catalog:
             + (f"; did you mean: {', '.join(options)}?" if options else ""),
             tuple(Candidate(option, option) for option in options),
         )
+
+
+def entry_of(catalog: Catalog, procedure: Procedure, shown_aliases: tuple[str, ...] = ()) -> Entry:
+    """A procedure with the records it refers to looked up in the catalog."""
+    return Entry(
+        procedure,
+        catalog.conditions_of(procedure),
+        {link.id: catalog.procedures[link.id].name for link in procedure.related},
+        catalog.sources_of(procedure),
+        shown_aliases,
+    )
 
 
 def _distinctive(key: str) -> frozenset[str]:

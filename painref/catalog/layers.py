@@ -1,0 +1,126 @@
+"""The catalog's files: the bundled one and the overlays a user layers over it,
+read safely and checked, then merged; or the compiled index while they are unchanged.
+
+Nothing here prints; every failure a user can cause is a PainrefError.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from painref.catalog.records import Catalog
+from painref.core.errors import CatalogError, Problem
+
+if TYPE_CHECKING:
+    from painref.catalog.validate import Layer
+
+BUNDLED_NAME = "procedures.yaml"
+MIB = 1024 * 1024
+# Room for ten thousand fully written entries (about 60 MiB) and more.
+MAX_CATALOG_BYTES = 128 * MIB
+ENV_VAR = "PAINREF_CATALOG"
+
+
+def bundled_catalog_path() -> Path:
+    """The catalog shipped inside the package (or, in a source checkout, data/)."""
+    from painref.core.datafiles import data_file
+
+    return data_file(BUNDLED_NAME)
+
+
+class Overlay(NamedTuple):
+    """A user catalog layered over the bundled one, and where its path came from."""
+
+    path: Path
+    origin: str  # "--catalog" or "PAINREF_CATALOG"
+
+
+def overlays(env_value: str | None, option_paths: Sequence[Path]) -> list[Overlay]:
+    """PAINREF_CATALOG's paths (split on os.pathsep), then each --catalog, in order."""
+    from_env = [part for part in (env_value or "").split(os.pathsep) if part.strip()]
+    return [Overlay(Path(part), ENV_VAR) for part in from_env] + [
+        Overlay(path, "--catalog") for path in option_paths
+    ]
+
+
+def read_layer(path: Path, origin: str = "") -> Layer:
+    name = str(path)
+    given = f" (given by {origin})" if origin else ""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            problem = Problem(
+                name,
+                1,
+                1,
+                "PR008",
+                f"the file is {size / MIB:.1f} MiB; a catalog may be at most "
+                f"{MAX_CATALOG_BYTES // MIB} MiB{given}",
+            )
+            raise CatalogError([problem])
+        if path.exists() and not path.is_file():
+            # A directory, FIFO or device (/dev/zero would never end).
+            kind = "a directory" if path.is_dir() else "not a regular file"
+            raise CatalogError(
+                [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: it is {kind}")]
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(
+            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: {exc.strerror or exc}")]
+        ) from None
+    except ValueError:  # a NUL in the path: no file can have that name
+        raise CatalogError(
+            [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: no such file")]
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CatalogError(
+            [Problem(name, line, column, "PR008", f"the catalog is not valid UTF-8 text{given}")]
+        ) from None
+    from painref.catalog.validate import check_text
+
+    return check_text(text, name)
+
+
+def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[Overlay]:
+    """The files a catalog is read from, bottom layer first."""
+    return ([Overlay(bundled_catalog_path(), "")] if bundled else []) + list(layers)
+
+
+def open_catalog(
+    layers: Sequence[Overlay] = (), bundled: bool = True, use_index: bool = True
+) -> Catalog:
+    """The catalog of the bundled file (unless told not to) and each overlay, in order.
+
+    It comes from the compiled index while the files are unchanged; otherwise
+    every file is read (all problems are reported at once) and the index rebuilt.
+    """
+    files = catalog_files(layers, bundled)
+    if not use_index:
+        return read_catalog(files)
+    from painref.catalog import index
+
+    return index.open_indexed([item.path for item in files], lambda: read_catalog(files))
+
+
+def read_catalog(files: Sequence[Overlay]) -> Catalog:
+    """Read, check and merge catalog files, reporting every problem at once."""
+    read: list[Layer] = []
+    problems: list[Problem] = []
+    for item in files:
+        try:
+            read.append(read_layer(item.path, item.origin))
+        except CatalogError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise CatalogError(problems)
+    from painref.catalog.merge import merge
+
+    return merge(read)
