@@ -11,20 +11,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 from painref.core.datafiles import data_file
+from painref.core.model import Code
 
 TABLE_NAME = "icd10cm-titles.tsv"
 ALL_CODES_NAME = "icd10cm-all.tsv.gz"  # every code of the code set, with its title
 # A code as people write it: a letter, two characters, and optionally a dot and up to four more.
 CODE = re.compile(r"[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?")
-
-
-class Code(NamedTuple):
-    code: str
-    title: str
-    conditions: tuple[str, ...]
 
 
 def table_path(name: str = TABLE_NAME) -> Path:

@@ -43,6 +43,14 @@ class LookupName(NamedTuple):
     sources: tuple[str, ...]
 
 
+class Code(NamedTuple):
+    """An ICD-10-CM code, its title and the conditions it sits at or below."""
+
+    code: str
+    title: str
+    conditions: tuple[str, ...]
+
+
 class Fact(NamedTuple):
     """A piece of text and the sources that support it."""
 

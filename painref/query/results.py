@@ -4,12 +4,9 @@ so that renderers never need the catalog."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from painref.core.model import Condition, Procedure, Source
-
-if TYPE_CHECKING:
-    from painref.catalog.icd10cm import Code
+from painref.core.model import Code, Condition, Procedure, Source
 
 
 class Filters(NamedTuple):
@@ -54,3 +51,17 @@ class Entry(NamedTuple):
     related_names: Mapping[str, str]  # each related procedure's name, by id
     sources: tuple[Source, ...]  # every source it cites, in order of first citation
     shown_aliases: tuple[str, ...] = ()  # "also called" on a card
+
+
+class Excerpt(NamedTuple):
+    """A short piece of one field, with the matched words' (start, end) spans."""
+
+    field: str  # "name", "names" or a card row of core.fields
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+class Hit(NamedTuple):
+    procedure: Procedure
+    score: float
+    excerpts: tuple[Excerpt, ...]

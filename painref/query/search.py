@@ -35,6 +35,7 @@ from painref.core.model import Procedure
 from painref.core.text import SPELLINGS, STOPWORDS, normalise
 from painref.query.lines import field_lines
 from painref.query.lookup import MAX_QUERY_CHARS, entry_of
+from painref.query.results import Excerpt, Hit
 
 # The fields search reads, in card order.
 SEARCHED = tuple(name for name in fields.ROWS if fields.BY_NAME[name].searched)
@@ -112,20 +113,6 @@ class Term(NamedTuple):
 class Query(NamedTuple):
     terms: tuple[Term, ...]
     fields: tuple[str, ...]  # the fields it asks about ("risks"), in the order asked
-
-
-class Excerpt(NamedTuple):
-    """A short piece of one field, with the matched words' (start, end) spans."""
-
-    field: str  # "name", "names" or a card row of core.fields
-    text: str
-    spans: tuple[tuple[int, int], ...]
-
-
-class Hit(NamedTuple):
-    procedure: Procedure
-    score: float
-    excerpts: tuple[Excerpt, ...]
 
 
 class Results(NamedTuple):

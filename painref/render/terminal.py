@@ -15,8 +15,7 @@ from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Procedure, Source
 from painref.query.lines import Line, field_lines
-from painref.query.results import ConditionUse, Entry, Found, SourceUse
-from painref.query.search import Excerpt, Hit
+from painref.query.results import ConditionUse, Entry, Excerpt, Found, Hit, SourceUse
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
 LABEL_STYLE = "bold cyan"
