@@ -1,3 +1,3 @@
 """painref: an offline reference for interventional pain-management procedures."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

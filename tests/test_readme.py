@@ -13,7 +13,7 @@ import shlex
 
 import pytest
 
-from docs.screenshots import IMAGES, SHOTS, screen_text, screenshot, svg_text
+from tools.screenshots import IMAGES, SHOTS, screen_text, screenshot, svg_text
 from tests.conftest import REPO, Invoke
 
 README = REPO / "README.md"
@@ -56,7 +56,7 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 
 
 # Screenshots -------------------------------------------------------------------
-# Rendered by docs/screenshots.py; refreshed here too with PAINREF_UPDATE_DOCS=1.
+# Rendered by tools/screenshots.py; refreshed here too with PAINREF_UPDATE_DOCS=1.
 
 
 @pytest.mark.parametrize("name", list(SHOTS))

@@ -1,6 +1,6 @@
 """The README's screenshots, rendered by painref itself through Rich's SVG export.
 
-    python docs/screenshots.py      # rewrite docs/images/*.svg from the bundled catalog
+    python tools/screenshots.py      # rewrite docs/images/*.svg from the bundled catalog
 
 Each command runs through painref's own entry point (painref.cli.main.answer) with
 its styled output recorded at 80 columns. tests/test_readme.py renders them
@@ -23,7 +23,7 @@ from rich.console import Console
 from painref.cli.main import answer
 from painref.cli.output import recording
 
-IMAGES = Path(__file__).parent / "images"
+IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 WIDTH = 80
 SHOTS: dict[str, list[str]] = {
     "show.svg": ["show", "kyphoplasty"],
