@@ -13,8 +13,8 @@ import shlex
 
 import pytest
 
-from tools.screenshots import IMAGES, SHOTS, screen_text, screenshot, svg_text
 from tests.conftest import REPO, Invoke
+from tools.screenshots import IMAGES, SHOTS, screen_text, screenshot, svg_text
 
 README = REPO / "README.md"
 ELLIPSIS = "...\n"

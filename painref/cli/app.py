@@ -174,6 +174,7 @@ def _names(kind: str) -> Completer:
             return []
         return commands.complete_names(choices, kind, incomplete)
 
+    complete.completes = kind  # type: ignore[attr-defined]  # read by tools/grammar.py
     return complete
 
 

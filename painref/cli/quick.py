@@ -5,7 +5,9 @@ request skip it, each only in shapes that both front ends read the same way:
 
 - Command lines: leading `--catalog PATH` pairs, then show, compare, search,
   conditions, list or find with plain words, filter options with plain
-  values, --json and --no-pager. Any other option or shape goes to the Typer app in cli.py.
+  values, --json and --no-pager. Which option strings spell these, and which
+  take a value, is read from painref.cli.grammar, generated from the Typer app
+  (cli/app.py); any other option or shape goes to the app itself.
 - Shell completion of a procedure or condition name. The shell scripts are
   Typer's (`painref --install-completion`): they run painref with
   _PAINREF_COMPLETE set and read the answer, which is written here in Typer's
@@ -22,25 +24,47 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from painref.cli import commands
+from painref.cli.grammar import COMMANDS, ROOT_OPTIONS
 from painref.cli.output import Output
 from painref.query.results import Filters
 
 COMPLETE_VAR = "_PAINREF_COMPLETE"  # set by the shell when it asks for completions
-NAME_COMMANDS = ("show", "compare", "sources")  # their arguments are procedure names
 
-# find's filter options that take one plain value each, and their Filters field.
-FILTER_OPTIONS = {
-    "--condition": "conditions",
-    "-c": "conditions",
-    "--region": "regions",
-    "--guidance": "guidance",
-    "--category": "categories",
-    "--purpose": "purposes",
-    "--medication": "medications",
+# What the quick route applies, by the app's parameter names. How each is spelt on
+# the command line, and whether it takes a value, comes from the grammar generated
+# from the Typer app (painref.cli.grammar); anything else goes to Typer.
+ROOT_PARAMETERS = {"catalog"}  # before the command: `--catalog PATH`, repeated
+FLAGS = {"json_output", "no_pager"}
+# find's filters that take one plain value each, and their Filters field.
+FILTERS = {
+    "condition": "conditions",
+    "region": "regions",
+    "guidance": "guidance",
+    "category": "categories",
+    "purpose": "purposes",
+    "medication": "medications",
 }
+# The commands answered here, and the parameters (besides FLAGS) each may be given.
+ANSWERED: dict[str, set[str]] = {
+    "show": set(),
+    "compare": set(),
+    "search": set(),
+    "conditions": set(),
+    "list": set(),
+    "find": set(FILTERS),
+}
+
+
+class _Line(NamedTuple):
+    """A command line as the quick route reads it."""
+
+    command: str
+    words: list[str]  # the command's arguments
+    values: dict[str, list[str]]  # option parameter -> values given
+    flags: set[str]  # flag parameters given
 
 
 # Command lines -------------------------------------------------------------------
@@ -51,68 +75,75 @@ def quick_command(argv: Sequence[str]) -> Callable[[], commands.Reply] | None:
     if COMPLETE_VAR in os.environ:
         return None
     layers, argv = _layers(argv)
-    if not argv:
+    line = _read(argv)
+    if line is None:
         return None
-
-    name, words = argv[0], [word for word in argv[1:] if word != "--no-pager"]
-    paging = len(words) == len(argv) - 1
-    rest = [word for word in words if word != "--json"]
-    as_json = len(rest) < len(words)
-    output = Output.JSON if as_json else Output.RICH
+    output = Output.JSON if "json_output" in line.flags else Output.RICH
+    words, paging = line.words, "no_pager" not in line.flags
 
     def choices() -> commands.Choices:
         return commands.choose(layers, pager=paging)
 
-    if name == "show" and rest and _plain(rest):
-        return lambda: commands.show(choices(), " ".join(rest), output)
-    if name == "compare" and rest and _plain(rest):
-        return lambda: commands.compare(choices(), rest, [], output)
-    if name == "search" and rest and _plain(rest):
-        return lambda: commands.search(choices(), " ".join(rest), output)
-    if name == "conditions" and _plain(rest):
-        term = " ".join(rest) if rest else None
+    if line.command == "show":
+        return lambda: commands.show(choices(), " ".join(words), output)
+    if line.command == "compare":
+        return lambda: commands.compare(choices(), words, [], output)
+    if line.command == "search":
+        return lambda: commands.search(choices(), " ".join(words), output)
+    if line.command == "conditions":
+        term = " ".join(words) if words else None
         return lambda: commands.conditions(choices(), term, output)
-    if name == "list" and not rest:
+    if line.command == "list":
         return lambda: commands.list_procedures(choices(), output)
-    if name == "find":
-        filters = _filters(argv[1:])
-        if filters is not None:
-            return lambda: commands.find(choices(), filters, output)
-    return None
+    given: dict[str, Any] = {field: tuple(line.values.get(p, ())) for p, field in FILTERS.items()}
+    filters = Filters(**given)
+    return lambda: commands.find(choices(), filters, output)
 
 
-def _plain(words: Sequence[str]) -> bool:
-    return not any(word.startswith("-") for word in words)
+def _read(argv: Sequence[str]) -> _Line | None:
+    """A command line the quick route answers, read by the grammar; None for any other."""
+    if not argv or argv[0] not in ANSWERED or argv[0] not in COMMANDS:
+        return None
+    command = argv[0]
+    arguments, options = COMMANDS[command]
+    line = _Line(command, [], {}, set())
+    remaining = iter(argv[1:])
+    for word in remaining:
+        if not word.startswith("-"):
+            line.words.append(word)
+            continue
+        parameter, takes_value, _ = options.get(word, ("", False, ""))
+        if parameter in FLAGS and not takes_value:
+            line.flags.add(parameter)
+            continue
+        value = next(remaining, "-")
+        if parameter not in ANSWERED[command] or not takes_value or value.startswith("-"):
+            return None
+        line.values.setdefault(parameter, []).append(value)
+    if line.words and not arguments:
+        return None
+    if arguments and arguments[0][1] and not line.words:
+        return None  # a required argument left out: Typer's usage error says so
+    return line
 
 
 def _layers(argv: Sequence[str]) -> tuple[list[Path], Sequence[str]]:
     """Leading `--catalog PATH` pairs as paths, and the words after them."""
     layers: list[Path] = []
-    while len(argv) > 1 and argv[0] == "--catalog" and argv[1].strip() and _plain(argv[1:2]):
+    while len(argv) > 1 and _root_value(argv[0]) and argv[1].strip() and _plain(argv[1:2]):
         layers.append(Path(argv[1]))
         argv = argv[2:]
     return layers, argv
 
 
-def _filters(words: Sequence[str]) -> Filters | None:
-    """`--option value` pairs (and the flags) as Filters, or None for anything else."""
-    chosen: dict[str, list[str]] = {field: [] for field in FILTER_OPTIONS.values()}
-    remaining = iter(words)
-    for option in remaining:
-        if option in ("--json", "--no-pager"):
-            continue
-        value = next(remaining, "-")
-        if option not in FILTER_OPTIONS or value.startswith("-"):
-            return None
-        chosen[FILTER_OPTIONS[option]].append(value)
-    return Filters(
-        conditions=tuple(chosen["conditions"]),
-        regions=tuple(chosen["regions"]),
-        guidance=tuple(chosen["guidance"]),
-        categories=tuple(chosen["categories"]),
-        purposes=tuple(chosen["purposes"]),
-        medications=tuple(chosen["medications"]),
-    )
+def _root_value(word: str) -> bool:
+    """Whether `word` is a root option the quick route applies, one that takes a value."""
+    parameter, takes_value = ROOT_OPTIONS.get(word, ("", False))
+    return parameter in ROOT_PARAMETERS and takes_value
+
+
+def _plain(words: Sequence[str]) -> bool:
+    return not any(word.startswith("-") for word in words)
 
 
 # Shell completion ---------------------------------------------------------------
@@ -133,16 +164,8 @@ def quick_reply(env: Mapping[str, str]) -> Callable[[], int] | None:
     layers, args = _layers(request.args)
     if not args or request.incomplete.startswith("-"):
         return None
-    command, rest = args[0], args[1:]
-    if command in NAME_COMMANDS and _plain([word for word in rest if word != "--json"]):
-        kind = "procedure"
-    elif (
-        command == "find"
-        and rest[-1:] in (["--condition"], ["-c"])
-        and _filters(rest[:-1]) is not None
-    ):
-        kind = "condition"
-    else:
+    kind = _completes(args)
+    if not kind:
         return None
 
     def reply() -> int:
@@ -151,6 +174,22 @@ def quick_reply(env: Mapping[str, str]) -> Callable[[], int] | None:
         )
 
     return reply
+
+
+def _completes(args: Sequence[str]) -> str:
+    """The kind of name completed after these words ("procedure", "condition"),
+    when the quick route answers them; "" for Typer."""
+    command, rest = args[0], args[1:]
+    if command not in ANSWERED or command not in COMMANDS:
+        return ""
+    arguments, options = COMMANDS[command]
+    last = options.get(rest[-1], ("", False, "")) if rest else ("", False, "")
+    parameter, takes_value, completes = last
+    if completes and takes_value and parameter in ANSWERED[command]:
+        return completes if _read(args[:-1]) is not None else ""  # the option's value
+    if arguments and arguments[0][2] and _read([command, *rest, "x"]) is not None:
+        return arguments[0][2]  # one more argument word
+    return ""
 
 
 def _request(env: Mapping[str, str]) -> _Request | None:
