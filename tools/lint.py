@@ -399,7 +399,7 @@ def _rounds_to(value: str, minutes: int) -> bool:
 def lint(catalog_path: Path, seeds: Path, evidence_path: Path | None = None) -> list[Problem]:
     """Every structural (PR) or, for a valid catalog, content (CL) problem."""
     try:
-        layer = read_layer(catalog_path)
+        layer = read_layer(catalog_path, keep_records=True)
         catalog = merge([layer])
     except CatalogError as error:
         return list(error.problems)

@@ -7,7 +7,8 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -46,7 +47,13 @@ def overlays(env_value: str | None, option_paths: Sequence[Path]) -> list[Overla
     ]
 
 
-def read_layer(path: Path, origin: str = "") -> Layer:
+def read_layer(
+    path: Path,
+    origin: str = "",
+    keep_records: bool = True,
+    known: Mapping[str, AbstractSet[str]] | None = None,
+) -> Layer:
+    """One catalog file, read and checked (see validate.check_text)."""
     name = str(path)
     given = f" (given by {origin})" if origin else ""
     try:
@@ -77,7 +84,7 @@ def read_layer(path: Path, origin: str = "") -> Layer:
             [Problem(name, 1, 1, "PR009", f"cannot read the catalog{given}: no such file")]
         ) from None
     try:
-        text = data.decode("utf-8")
+        _check_utf8(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -86,7 +93,24 @@ def read_layer(path: Path, origin: str = "") -> Layer:
         ) from None
     from painref.catalog.validate import check_text
 
-    return check_text(text, name)
+    return check_text(data, name, keep_records, known)
+
+
+def _check_utf8(data: bytes, chunk: int = 1 << 20) -> None:
+    """Raise UnicodeDecodeError (positions in the whole of `data`) unless it is UTF-8,
+    decoding a piece at a time, so a large file is never held twice."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for start in range(0, len(data), chunk):
+        pending = len(decoder.getstate()[0])  # the start of a character cut by the last piece
+        try:
+            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+        except UnicodeDecodeError as exc:
+            offset = start - pending
+            raise UnicodeDecodeError(
+                "utf-8", data, offset + exc.start, offset + exc.end, exc.reason
+            ) from None
 
 
 def catalog_files(layers: Sequence[Overlay] = (), bundled: bool = True) -> list[Overlay]:
@@ -114,11 +138,17 @@ def read_catalog(files: Sequence[Overlay]) -> Catalog:
     """Read, check and merge catalog files, reporting every problem at once."""
     read: list[Layer] = []
     problems: list[Problem] = []
+    known: dict[str, set[str]] = {"source": set(), "condition": set(), "procedure": set()}
     for item in files:
         try:
-            read.append(read_layer(item.path, item.origin))
+            layer = read_layer(item.path, item.origin, keep_records=False, known=known)
         except CatalogError as error:
             problems.extend(error.problems)
+            continue
+        read.append(layer)
+        for kind, ids in known.items():
+            ids.update(getattr(layer, f"{kind}s"))
+            ids.update(record_id for of, record_id in layer.broken if of == f"{kind}s")
     if problems:
         raise CatalogError(problems)
     from painref.catalog.merge import merge

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -84,6 +85,15 @@ class Layer:
     # reported again as unknown.
     broken: set[tuple[str, str]] = field(default_factory=set)
     names: list[LookupName] = field(default_factory=list)
+    # Ids of the layers below, by kind: references to them always resolve.
+    known: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
+
+    def has(self, kind: str, record_id: str) -> bool:
+        """Whether a reference to this id resolves whatever layers come after."""
+        if record_id in self.known.get(kind, ()) or (f"{kind}s", record_id) in self.broken:
+            return True
+        records: Mapping[str, Any] = getattr(self, f"{kind}s", {})
+        return record_id in records
 
 
 TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names")
@@ -100,11 +110,18 @@ PROCEDURE_FIELDS = fields.NAMES_IN_CATALOG
 RECORD_KINDS = ("sources", "conditions", "procedures", "names")
 
 
-def check_text(text: str, file: str) -> Layer:
+def check_text(
+    text: str | bytes,
+    file: str,
+    keep_records: bool = True,
+    known: Mapping[str, AbstractSet[str]] | None = None,
+) -> Layer:
     """Read and check one catalog file. Records are checked as the parser reaches
-    them, so a file with too many problems is not read to its end."""
-    stream = _RecordStream()
-    doc = read_text(text, file, on_item=stream.check)
+    them, so a file with too many problems is not read to its end; unless
+    `keep_records`, the raw records are not kept once checked. `known`: the ids
+    of the layers below, by kind; references to them need no check after merging."""
+    stream = _RecordStream(known or {})
+    doc = read_text(text, file, on_item=stream.check, keep_items=keep_records)
     layer = stream.layer
     return check_layer(doc, layer if layer is not None and layer.doc is doc else None)
 
@@ -112,15 +129,16 @@ def check_text(text: str, file: str) -> Layer:
 class _RecordStream:
     """Checks each record as it is read, into a layer of the document being read."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: Mapping[str, AbstractSet[str]]) -> None:
         self.layer: Layer | None = None
+        self.known = known
 
     def check(self, doc: Document, path: PathKey, raw: Any) -> None:
         kind, index = path
         if kind not in RECORD_KINDS:
             return
         if self.layer is None or self.layer.doc is not doc:
-            self.layer = Layer(doc)
+            self.layer = Layer(doc, known=self.known)
         _check_record(self.layer, str(kind), int(index), raw)
 
 
@@ -213,9 +231,11 @@ class _Checker:
         self.doc.problem(path, code, f"{message} (in {self.owner})")
 
     def ref(self, kind: str, target: str, path: PathKey) -> None:
-        self.layer.refs.setdefault(self.key, []).append(
-            Ref(kind, target, self.doc, path, self.owner)
-        )
+        """Keep a reference for checking after merging, unless it already resolves."""
+        if not self.layer.has(kind, target):
+            self.layer.refs.setdefault(self.key, []).append(
+                Ref(kind, target, self.doc, path, self.owner)
+            )
 
     def mapping(
         self, value: Any, path: PathKey, allowed: tuple[str, ...], required: tuple[str, ...] = ()

@@ -48,8 +48,13 @@ _CORE_TAGS = {
 }
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 MAX_DEPTH = 32
-# Characters YAML does not allow anywhere in a stream (its "printable" set inverted).
+# Characters YAML does not allow anywhere in a stream (its "printable" set inverted) ...
 _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# ... and the same in UTF-8 (C0 controls and DEL, C1 controls but NEL, U+FFFE and U+FFFF;
+# surrogates cannot be valid UTF-8), so a large file is checked without decoding it.
+_NOT_YAML_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
+)
 # Every new level of nesting starts at one of these characters.
 _OPENERS = "[{-?:"
 # Document problems kept before reading stops: enough to fix a file in one go,
@@ -78,7 +83,7 @@ class Document:
     """
 
     file: str
-    text: str = ""
+    text: str | bytes = ""  # bytes: valid UTF-8, as read from the file
     data: Any = None
     _problems: list[Problem] = field(default_factory=list)
     _pending: list[tuple[PathKey, str, str]] = field(default_factory=list)
@@ -130,15 +135,24 @@ class Document:
 
 
 def read_text(
-    text: str, file: str, loader: type[Any] | None = None, on_item: OnItem | None = None
+    text: str | bytes,
+    file: str,
+    loader: type[Any] | None = None,
+    on_item: OnItem | None = None,
+    keep_items: bool = True,
 ) -> Document:
     """The file's data, or its problems. Every message is painref's own, whichever
     PyYAML or libyaml does the parsing (``loader`` picks one, for tests).
     ``on_item`` sees each item of a top-level list as soon as it is read; reading
-    stops once the document has more than MAX_PROBLEMS problems."""
+    stops once the document has more than MAX_PROBLEMS problems. Unless
+    ``keep_items``, those items are not kept in the data (a large catalog is never
+    held whole). ``text`` may be valid UTF-8 bytes: then no copy of it is decoded
+    unless there is a problem to place."""
+    if isinstance(text, bytes) and _NOT_YAML_UTF8.search(text):
+        text = text.decode("utf-8")  # the text's own check places the character
     doc = Document(file, text)
-    unreadable = _NOT_YAML.search(text)
-    if unreadable:
+    unreadable = _NOT_YAML.search(text) if isinstance(text, str) else None
+    if unreadable and isinstance(text, str):
         # YAML refuses these anywhere; say where, before any parser words it its own way.
         char = unreadable.group()
         doc.problem_at(
@@ -149,13 +163,15 @@ def read_text(
         )
         return doc
     loader = loader or SafeLoader
-    composer = _Composer(doc, on_item=on_item)
+    composer = _Composer(doc, on_item=on_item, keep_items=keep_items)
     try:
         data = composer.run(text, loader)
     except yaml.YAMLError as exc:
+        if isinstance(text, bytes):  # placing the error needs the text: read it as text
+            return read_text(text.decode("utf-8"), file, loader, on_item, keep_items)
         doc._problems, doc._pending = [], []
         if loader is not PURE_LOADER and _hidden_too_deep(text, composer, exc):
-            return read_text(text, file, PURE_LOADER)
+            return read_text(text, file, PURE_LOADER, on_item, keep_items)
         reason = _reason(text, exc)
         doc.problem_at(*_error_position(text, exc), "PR001", f"YAML syntax error: {reason}")
         return doc
@@ -292,9 +308,11 @@ class _Composer:
         marks: dict[PathKey, tuple[int, int]] | None = None,
         wanted: set[PathKey] | None = None,
         on_item: OnItem | None = None,
+        keep_items: bool = True,
     ) -> None:
         self.doc = doc
         self.on_item = on_item
+        self.keep_items = keep_items
         self.marks = marks
         # With marks: the paths whose places are asked for; reading stops once all are found.
         self.wanted = set(wanted or ())
@@ -304,7 +322,7 @@ class _Composer:
         self.plain: dict[str, str] = {}
         self.seen = 0  # where the last event the parser gave ends
 
-    def locate(self, text: str) -> bool:
+    def locate(self, text: str | bytes) -> bool:
         """Record where values stand, stopping once the wanted ones are found;
         True when every value was recorded."""
         try:
@@ -315,7 +333,7 @@ class _Composer:
             pass
         return True
 
-    def run(self, text: str, loader: type[Any]) -> Any:
+    def run(self, text: str | bytes, loader: type[Any]) -> Any:
         documents = 0
         for event in yaml.parse(text, Loader=loader):
             self.seen = event.end_mark.index if event.end_mark else self.seen
@@ -429,6 +447,8 @@ class _Composer:
         if isinstance(parent.container, list):
             if self.on_item is not None and len(self.stack) == 2 and not self.stack[0].path:
                 self.on_item(self.doc, parent.child(), value)
+                if not self.keep_items:
+                    value = None  # checked: its place is kept, its data is not
             parent.container.append(value)
         else:
             parent.container[parent.key] = value
