@@ -154,8 +154,9 @@ def open_indexed(files: Sequence[Path], read: Callable[[], Catalog]) -> Catalog:
 
     def rebuilt() -> Catalog:
         catalog = read()
-        if signature(files) == key:  # not edited while we read it
-            _save(catalog, path, key)
+        if signature(files) == key and _save(catalog, path, key):  # not edited while read
+            # Answer from the fresh index: its lookups need no names built in memory.
+            return _load(path, key, rebuilt) or catalog
         return catalog
 
     found = _load(path, key, rebuilt) if _private(folder) else None
@@ -633,8 +634,9 @@ CREATE INDEX words_by_word ON words (kind, word);
 """
 
 
-def _save(catalog: Catalog, path: Path, key: str) -> None:
-    """Write the index beside its final name and rename it into place; give up quietly."""
+def _save(catalog: Catalog, path: Path, key: str) -> bool:
+    """Write the index beside its final name and rename it into place; give up quietly.
+    Whether it was written."""
     import tempfile
 
     temporary = None
@@ -645,7 +647,7 @@ def _save(catalog: Catalog, path: Path, key: str) -> None:
             with contextlib.suppress(FileExistsError):
                 folder.mkdir(mode=0o700)
         if not _private(folder):
-            return  # someone else's folder, or one others may write to: leave it be
+            return False  # someone else's folder, or one others may write to: leave it be
         handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
         os.close(handle)
         db = sqlite3.connect(temporary)
@@ -657,8 +659,9 @@ def _save(catalog: Catalog, path: Path, key: str) -> None:
         temporary = None
         _avoid.discard(str(path))  # a fresh file, not the damaged one
         _prune(folder, path)
+        return True
     except (OSError, sqlite3.Error):
-        pass
+        return False
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
@@ -680,15 +683,10 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
     ]
     summaries = []
     for kind, records in kinds:
-        rows = []
         overall = blake2b(digest_size=16)
-        for position, (record_id, record) in enumerate(records.items()):
-            data = _encode(record)
-            digest = _digest(kind, record_id, data)
-            overall.update(digest)
-            rows.append((kind, record_id, position, data, digest))
+        rows = _record_rows(kind, records, overall)
         db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        summaries.append((f"records:{kind}", f"{len(rows)} {overall.hexdigest()}"))
+        summaries.append((f"records:{kind}", f"{len(records)} {overall.hexdigest()}"))
         if kind in ("condition", "procedure"):
             pairs = list(dict.fromkeys(catalog.name_pairs(kind)))
             db.executemany(
@@ -726,6 +724,16 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
         [("signature", key), ("version", __version__), *summaries],
     )
     db.commit()
+
+
+def _record_rows(kind: str, records: Mapping[str, Any], overall: Any) -> Iterator[tuple[Any, ...]]:
+    """Each record's row, made as SQLite asks for it (never all held at once);
+    `overall` takes every row's digest, in order."""
+    for position, (record_id, record) in enumerate(records.items()):
+        data = _encode(record)
+        digest = _digest(kind, record_id, data)
+        overall.update(digest)
+        yield kind, record_id, position, data, digest
 
 
 def _prune(folder: Path, kept: Path) -> None:

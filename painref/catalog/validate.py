@@ -88,6 +88,11 @@ class Layer:
     # Ids of the layers below, by kind: references to them always resolve.
     known: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
 
+    # Checked kebab-case ids, and source ids written exactly so that already resolve:
+    # the same few recur in every record.
+    good_ids: set[str] = field(default_factory=set)
+    sure_sources: set[str] = field(default_factory=set)
+
     def has(self, kind: str, record_id: str) -> bool:
         """Whether a reference to this id resolves whatever layers come after."""
         if record_id in self.known.get(kind, ()) or (f"{kind}s", record_id) in self.broken:
@@ -256,6 +261,10 @@ class _Checker:
         return value
 
     def text(self, value: Any, path: PathKey) -> str | None:
+        if value.__class__ is str and not UNSAFE.search(value):
+            cleaned = " ".join(value.split())
+            if cleaned:
+                return cleaned  # the usual case; anything else is explained below
         if value is None or value is REJECTED:
             return None
         if isinstance(value, OddScalar):
@@ -284,10 +293,14 @@ class _Checker:
         return cleaned
 
     def ident(self, value: Any, path: PathKey) -> str | None:
+        if value.__class__ is str and value in self.layer.good_ids:
+            return str(value)  # checked before: ids recur (every fact cites sources)
         text = self.text(value, path)
         if text is not None and not _KEBAB.fullmatch(text):
             self.problem(path, "PR013", f"id {text!r} must be kebab-case (a-z, 0-9, hyphens)")
             return None
+        if text is not None:
+            self.layer.good_ids.add(text)
         return text
 
     def items(
@@ -328,11 +341,20 @@ class _Checker:
             target = self.ident(value, path)
             if target is not None:
                 self.ref(kind, target, path)
+                if kind == "source" and target == value and self.layer.has(kind, target):
+                    self.layer.sure_sources.add(target)
             return target
 
         return check
 
     def source_list(self, value: Any, path: PathKey, required: bool = True) -> tuple[str, ...]:
+        if value.__class__ is list and value:
+            try:
+                sure = self.layer.sure_sources.issuperset(value)
+            except TypeError:  # an item that cannot be hashed: the checks below say so
+                sure = False
+            if sure:
+                return tuple(value)  # every one a known source id, as written
         ids = self.items(value, path, self.refs("source"))
         if required and not ids and value is not REJECTED and not isinstance(value, OddScalar):
             self.problem(path, "PR017", "every fact needs at least one source")
@@ -341,6 +363,15 @@ class _Checker:
     def fact(self, value: Any, path: PathKey) -> Fact | None:
         if value is None:
             return None
+        if (
+            value.__class__ is dict
+            and len(value) == 2
+            and value.get("text").__class__ is str
+            and "sources" in value
+        ):
+            text = self.text(value["text"], (*path, "text"))  # the usual shape, checked quickly
+            sources = self.source_list(value["sources"], (*path, "sources"))
+            return None if text is None else Fact(text, sources)
         raw = self.mapping(value, path, FACT_FIELDS, required=("text",))
         if raw is None:
             return None

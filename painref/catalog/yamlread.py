@@ -280,6 +280,16 @@ _NOTHING = object()  # no document at all
 _NO_KEY = object()  # a mapping waiting for its next key
 _SKIP = object()  # a mapping whose next value is dropped (its key was refused)
 _RESOLVER = yaml.resolver.Resolver()
+# The first characters of plain scalars YAML may read as something other than text;
+# a plain scalar starting with any other character is text.
+_RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+ScalarEvent = yaml.ScalarEvent
+AliasEvent = yaml.AliasEvent
+MappingStartEvent = yaml.MappingStartEvent
+MappingEndEvent = yaml.MappingEndEvent
+SequenceStartEvent = yaml.SequenceStartEvent
+SequenceEndEvent = yaml.SequenceEndEvent
+DocumentStartEvent = yaml.DocumentStartEvent
 
 
 @dataclass
@@ -320,7 +330,7 @@ class _Composer:
         self.result: Any = _NOTHING
         self.skip = 0
         self.plain: dict[str, str] = {}
-        self.seen = 0  # where the last event the parser gave ends
+        self.last: Any = None  # the last event the parser gave
 
     def locate(self, text: str | bytes) -> bool:
         """Record where values stand, stopping once the wanted ones are found;
@@ -333,32 +343,75 @@ class _Composer:
             pass
         return True
 
+    @property
+    def seen(self) -> int:
+        """Where the last event the parser gave ends."""
+        mark = self.last.end_mark if self.last is not None else None
+        return mark.index if mark is not None else 0
+
     def run(self, text: str | bytes, loader: type[Any]) -> Any:
+        parser = loader(text)
+        try:
+            return self._events(parser.get_event)
+        finally:
+            parser.dispose()
+
+    def _events(self, next_event: Callable[[], Any]) -> Any:
+        """Compose the events. The commonest, a plain text value or key where nothing
+        needs checking, is handled in the loop; every other event by the general path."""
         documents = 0
-        for event in yaml.parse(text, Loader=loader):
-            self.seen = event.end_mark.index if event.end_mark else self.seen
-            if self.doc.overflowed:
+        doc, stack, plain = self.doc, self.stack, self.plain
+        fast = self.marks is None  # the second pass records every place: no shortcut
+        while True:
+            event = next_event()
+            if event is None:
+                return self.result
+            self.last = event
+            if doc.overflowed:
                 raise _Overflowed
+            cls = event.__class__
             if self.skip:
-                if isinstance(event, yaml.CollectionStartEvent):
+                if cls is MappingStartEvent or cls is SequenceStartEvent:
                     self.skip += 1
-                elif isinstance(event, yaml.CollectionEndEvent):
+                elif cls is MappingEndEvent or cls is SequenceEndEvent:
                     self.skip -= 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                done = self.stack.pop()
-                self.deliver(REJECTED if done.rejected else done.container)
-            elif isinstance(event, yaml.NodeEvent):
+            elif cls is ScalarEvent:
+                if fast and event.tag is None and event.anchor is None and stack:
+                    value = event.value
+                    if not event.implicit[0] or (
+                        (value[:1] not in _RESOLVED_FIRST if value else False)
+                        or plain.get(value) == _STR
+                    ):
+                        parent = stack[-1]
+                        container = parent.container
+                        if container.__class__ is dict:
+                            key = parent.key
+                            if key is _NO_KEY:
+                                if value not in container:
+                                    parent.key = value
+                                    continue
+                            elif key is not _SKIP and len(stack) <= MAX_DEPTH:
+                                container[key] = value
+                                parent.key = _NO_KEY
+                                continue
+                        elif (len(stack) != 2 or self.on_item is None) and len(stack) <= MAX_DEPTH:
+                            container.append(value)  # type: ignore[union-attr]
+                            continue
                 self.node(event)
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                done = stack.pop()
+                self.deliver(REJECTED if done.rejected else done.container)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent or cls is AliasEvent:
+                self.node(event)
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise yaml.composer.ComposerError(
                         "expected a single document in the stream",
                         None,
                         "but found another document",
-                        event.start_mark,  # type: ignore[arg-type]
+                        event.start_mark,
                     )
-        return self.result
 
     def mark(self, path: PathKey, event: yaml.Event) -> None:
         assert self.marks is not None

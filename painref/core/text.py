@@ -39,19 +39,24 @@ _BRITISH = (
 # Every change of letters inside a word that normalising makes.
 SPELLINGS = (*_BRITISH, ("disk", "disc"), ("'", ""), ("\u2019", ""))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_ANY_BRITISH = re.compile("|".join(british for british, _ in _BRITISH))
 
 
 def normalise(text: str) -> str:
     """Lower-case, ASCII-fold, American spelling, singular, single-spaced."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = folded.replace("'", "").replace("\u2019", "")
+    folded = text.casefold()
+    if not folded.isascii():  # ASCII has no accents to fold
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+        folded = folded.replace("\u2019", "")
+    folded = folded.replace("'", "")
     words = []
     for word in _NON_WORD.sub(" ", folded).split():
         if word.startswith("disk"):
             word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
-        for british, american in _BRITISH:
-            word = word.replace(british, american)
+        if _ANY_BRITISH.search(word):
+            for british, american in _BRITISH:
+                word = word.replace(british, american)
         words.append(_singular(word))
     return " ".join(words)
 
