@@ -261,7 +261,7 @@ class _Checker:
         return value
 
     def text(self, value: Any, path: PathKey) -> str | None:
-        if value.__class__ is str and not UNSAFE.search(value):
+        if value.__class__ is str and (value.isprintable() or not UNSAFE.search(value)):
             cleaned = " ".join(value.split())
             if cleaned:
                 return cleaned  # the usual case; anything else is explained below

@@ -292,14 +292,16 @@ SequenceEndEvent = yaml.SequenceEndEvent
 DocumentStartEvent = yaml.DocumentStartEvent
 
 
-@dataclass
 class _Open:
     """A mapping or sequence being filled."""
 
-    path: PathKey
-    container: dict[str, Any] | list[Any]
-    key: Any = _NO_KEY
-    rejected: bool = False
+    __slots__ = ("container", "key", "path", "rejected")
+
+    def __init__(self, path: PathKey, container: dict[str, Any] | list[Any]) -> None:
+        self.path = path
+        self.container = container
+        self.key: Any = _NO_KEY
+        self.rejected = False
 
     def child(self) -> PathKey:
         if isinstance(self.container, list):
@@ -360,58 +362,86 @@ class _Composer:
         """Compose the events. The commonest, a plain text value or key where nothing
         needs checking, is handled in the loop; every other event by the general path."""
         documents = 0
-        doc, stack, plain = self.doc, self.stack, self.plain
+        stack, plain = self.stack, self.plain
         fast = self.marks is None  # the second pass records every place: no shortcut
-        while True:
-            event = next_event()
-            if event is None:
-                return self.result
-            self.last = event
-            if doc.overflowed:
-                raise _Overflowed
-            cls = event.__class__
-            if self.skip:
-                if cls is MappingStartEvent or cls is SequenceStartEvent:
-                    self.skip += 1
+        event = None
+        try:
+            while True:
+                event = next_event()
+                if event is None:
+                    return self.result
+                cls = event.__class__
+                if self.skip:
+                    if cls is MappingStartEvent or cls is SequenceStartEvent:
+                        self.skip += 1
+                    elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                        self.skip -= 1
+                elif cls is ScalarEvent:
+                    if fast and event.tag is None and event.anchor is None and stack:
+                        value = event.value
+                        if not event.implicit[0] or (
+                            (value[:1] not in _RESOLVED_FIRST if value else False)
+                            or plain.get(value) == _STR
+                        ):
+                            parent = stack[-1]
+                            container = parent.container
+                            if container.__class__ is dict:
+                                key = parent.key
+                                if key is _NO_KEY:
+                                    if value not in container:
+                                        parent.key = value
+                                        continue
+                                elif key is not _SKIP and len(stack) <= MAX_DEPTH:
+                                    container[key] = value
+                                    parent.key = _NO_KEY
+                                    continue
+                            elif (len(stack) != 2 or self.on_item is None) and len(
+                                stack
+                            ) <= MAX_DEPTH:
+                                container.append(value)  # type: ignore[union-attr]
+                                continue
+                    self.node(event)
                 elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                    self.skip -= 1
-            elif cls is ScalarEvent:
-                if fast and event.tag is None and event.anchor is None and stack:
-                    value = event.value
-                    if not event.implicit[0] or (
-                        (value[:1] not in _RESOLVED_FIRST if value else False)
-                        or plain.get(value) == _STR
-                    ):
+                    done = stack.pop()
+                    if fast and stack and not done.rejected:
                         parent = stack[-1]
                         container = parent.container
                         if container.__class__ is dict:
-                            key = parent.key
-                            if key is _NO_KEY:
-                                if value not in container:
-                                    parent.key = value
-                                    continue
-                            elif key is not _SKIP and len(stack) <= MAX_DEPTH:
-                                container[key] = value
-                                parent.key = _NO_KEY
-                                continue
-                        elif (len(stack) != 2 or self.on_item is None) and len(stack) <= MAX_DEPTH:
-                            container.append(value)  # type: ignore[union-attr]
+                            container[parent.key] = done.container
+                            parent.key = _NO_KEY
                             continue
-                self.node(event)
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                done = stack.pop()
-                self.deliver(REJECTED if done.rejected else done.container)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent or cls is AliasEvent:
-                self.node(event)
-            elif cls is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise yaml.composer.ComposerError(
-                        "expected a single document in the stream",
-                        None,
-                        "but found another document",
-                        event.start_mark,
-                    )
+                        if len(stack) != 2 or self.on_item is None:
+                            container.append(done.container)  # type: ignore[union-attr]
+                            continue
+                    self.deliver(REJECTED if done.rejected else done.container)
+                elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                    if fast and event.tag is None and event.anchor is None and stack:
+                        parent = stack[-1]
+                        container = parent.container
+                        if len(stack) < MAX_DEPTH:
+                            new: dict[str, Any] | list[Any] = {} if cls is MappingStartEvent else []
+                            if container.__class__ is not dict:
+                                stack.append(_Open((*parent.path, len(container)), new))
+                                continue
+                            key = parent.key
+                            if key is not _NO_KEY and key is not _SKIP:
+                                stack.append(_Open((*parent.path, key), new))
+                                continue
+                    self.node(event)
+                elif cls is AliasEvent:
+                    self.node(event)
+                elif cls is DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise yaml.composer.ComposerError(
+                            "expected a single document in the stream",
+                            None,
+                            "but found another document",
+                            event.start_mark,
+                        )
+        except yaml.YAMLError:
+            self.last = event  # where reading stopped, to see what the parser may have hidden
+            raise
 
     def mark(self, path: PathKey, event: yaml.Event) -> None:
         assert self.marks is not None
@@ -422,6 +452,8 @@ class _Composer:
                 raise _AllFound
 
     def node(self, event: yaml.NodeEvent) -> None:
+        if self.doc.overflowed:  # only the general path finds problems: stop here
+            raise _Overflowed
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.container, dict):
             if parent.key is _NO_KEY:
@@ -493,6 +525,8 @@ class _Composer:
         self.deliver(REJECTED)
 
     def deliver(self, value: Any) -> None:
+        if self.doc.overflowed:
+            raise _Overflowed
         if not self.stack:
             self.result = value
             return
