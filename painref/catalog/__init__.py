@@ -1,0 +1,1 @@
+"""The catalog: files read safely and checked, layers merged, and the compiled index."""

@@ -1,0 +1,1 @@
+"""The command line: the Typer app, the quick route, commands, rendering once, writing."""

@@ -12,13 +12,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from painref.catalog.layers import ENV_VAR, Overlay, catalog_files, open_catalog, overlays
 from painref.cli.output import Output
 from painref.core.errors import CatalogError, PainrefError, Problem, UsageProblem
+from painref.core.model import Procedure
 from painref.query.lookup import Lookup
 from painref.query.results import ConditionUse, Entry, Filters, Found, SourceUse
+
+if TYPE_CHECKING:
+    from painref.query.hits import Hit
 
 
 class Choices(NamedTuple):
@@ -39,53 +43,96 @@ def choose(
 
 # Results: what a command found, with everything it refers to looked up. The JSON
 # of a list of procedures needs each one's entry; the other outputs do not, so
-# `entries` is filled only for JSON.
+# `entries` is filled only for JSON. (Plain classes: every command defines them
+# all, and a class with __slots__ is many times cheaper to define than a NamedTuple.)
 
 
-class Card(NamedTuple):
-    entry: Entry
+class Card:
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
 
 
-class Comparison(NamedTuple):
-    entries: tuple[Entry, ...]
-    fields: tuple[str, ...]
+class Comparison:
+    __slots__ = ("entries", "fields")
+
+    def __init__(self, entries: tuple[Entry, ...], fields: tuple[str, ...]) -> None:
+        self.entries = entries
+        self.fields = fields
 
 
-class FoundList(NamedTuple):
-    found: tuple[Found, ...]
-    entries: tuple[Entry, ...] = ()
+class FoundList:
+    __slots__ = ("entries", "found")
+
+    def __init__(self, found: tuple[Found, ...], entries: tuple[Entry, ...] = ()) -> None:
+        self.found = found
+        self.entries = entries
 
 
-class SearchResults(NamedTuple):
-    query: str
-    hits: tuple[Any, ...]  # search.Hit
-    hints: tuple[str, ...]
-    unknown: tuple[str, ...]
-    entries: tuple[Entry, ...] = ()
+class SearchResults:
+    __slots__ = ("entries", "hints", "hits", "query", "unknown")
+
+    def __init__(
+        self,
+        query: str,
+        hits: tuple[Hit, ...],
+        hints: tuple[str, ...],
+        unknown: tuple[str, ...],
+        entries: tuple[Entry, ...] = (),
+    ) -> None:
+        self.query = query
+        self.hits = hits
+        self.hints = hints
+        self.unknown = unknown
+        self.entries = entries
 
 
-class ProcedureList(NamedTuple):
-    groups: Mapping[str, Sequence[Any]]  # category -> procedures
-    entries: tuple[Entry, ...] = ()
+class ProcedureList:
+    __slots__ = ("entries", "groups")
+
+    def __init__(
+        self, groups: Mapping[str, Sequence[Procedure]], entries: tuple[Entry, ...] = ()
+    ) -> None:
+        self.groups = groups  # category -> procedures
+        self.entries = entries
 
 
-class ConditionList(NamedTuple):
-    uses: tuple[ConditionUse, ...]
+class ConditionList:
+    __slots__ = ("uses",)
+
+    def __init__(self, uses: tuple[ConditionUse, ...]) -> None:
+        self.uses = uses
 
 
-class SourceList(NamedTuple):
-    uses: tuple[SourceUse, ...]
+class SourceList:
+    __slots__ = ("uses",)
+
+    def __init__(self, uses: tuple[SourceUse, ...]) -> None:
+        self.uses = uses
 
 
-class Validation(NamedTuple):
-    files: tuple[str, ...]
-    problems: tuple[Problem, ...] = ()
-    counts: Mapping[str, int] | None = None  # only when the catalogs are sound
-    notes: tuple[str, ...] = ()  # files where reading stopped
+class Validation:
+    __slots__ = ("counts", "files", "notes", "problems")
+
+    def __init__(
+        self,
+        files: tuple[str, ...],
+        problems: tuple[Problem, ...] = (),
+        counts: Mapping[str, int] | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.files = files
+        self.problems = problems
+        self.counts = counts  # only when the catalogs are sound
+        self.notes = notes  # files where reading stopped
 
 
-class Schema(NamedTuple):
-    value: Mapping[str, Any]
+class Schema:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Mapping[str, Any]) -> None:
+        self.value = value
 
 
 Result = (
@@ -101,12 +148,15 @@ Result = (
 )
 
 
-class Reply(NamedTuple):
+class Reply:
     """A result and how to show it: the one thing a command gives its front end."""
 
-    result: Result
-    output: Output
-    choices: Choices
+    __slots__ = ("choices", "output", "result")
+
+    def __init__(self, result: Result, output: Output, choices: Choices) -> None:
+        self.result = result
+        self.output = output
+        self.choices = choices
 
 
 def guarded(invoke: Callable[[], object], as_json: bool) -> int:

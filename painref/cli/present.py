@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def present(reply: c.Reply) -> int:
     """Render a reply as it asks and write it; return the exit code."""
-    result, output, choices = reply
+    result, output, choices = reply.result, reply.output, reply.choices
     if isinstance(result, c.Validation):
         return _validation(result, output)
     if output is Output.JSON:

@@ -1,0 +1,1 @@
+"""Questions asked of the catalog: lookup, find, search; results with names resolved."""

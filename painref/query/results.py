@@ -51,17 +51,3 @@ class Entry(NamedTuple):
     related_names: Mapping[str, str]  # each related procedure's name, by id
     sources: tuple[Source, ...]  # every source it cites, in order of first citation
     shown_aliases: tuple[str, ...] = ()  # "also called" on a card
-
-
-class Excerpt(NamedTuple):
-    """A short piece of one field, with the matched words' (start, end) spans."""
-
-    field: str  # "name", "names" or a card row of core.fields
-    text: str
-    spans: tuple[tuple[int, int], ...]
-
-
-class Hit(NamedTuple):
-    procedure: Procedure
-    score: float
-    excerpts: tuple[Excerpt, ...]

@@ -33,9 +33,9 @@ from painref.core import fields
 from painref.core.errors import UsageProblem
 from painref.core.model import Procedure
 from painref.core.text import SPELLINGS, STOPWORDS, normalise
+from painref.query.hits import Excerpt, Hit
 from painref.query.lines import field_lines
 from painref.query.lookup import MAX_QUERY_CHARS, entry_of
-from painref.query.results import Excerpt, Hit
 
 # The fields search reads, in card order.
 SEARCHED = tuple(name for name in fields.ROWS if fields.BY_NAME[name].searched)

@@ -1,1 +1,2 @@
-"""Renderers: pure functions from catalog records to output; they never print."""
+"""Renderers: pure functions from query results to text; they never print and never see
+the catalog."""

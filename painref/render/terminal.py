@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -15,8 +16,11 @@ from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Procedure, Source
 from painref.query.lines import Line, field_lines
-from painref.query.results import ConditionUse, Entry, Excerpt, Found, Hit, SourceUse
+from painref.query.results import ConditionUse, Entry, Found, SourceUse
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
+
+if TYPE_CHECKING:
+    from painref.query.hits import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
 MISSING_STYLE = "dim italic"
