@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from painref.catalog import index, schema, validate
+from painref.catalog import codec, schema, validate
 from painref.core import fields
 from painref.core.model import Procedure
 from painref.render import jsonout
@@ -16,7 +16,7 @@ def test_every_kind_is_read_checked_stored_and_shown() -> None:
     kinds = {field.kind for field in fields.TABLE}
     assert kinds <= set(fields.KINDS)
     assert set(fields.KINDS) <= set(validate._FIELD_PARSERS)
-    assert set(fields.KINDS) <= set(index._DECODE)
+    assert set(fields.KINDS) <= set(codec._DECODE)
     assert {f.kind for f in fields.TABLE if f.in_json} <= set(jsonout._AS_JSON)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from painref.catalog import index
+from painref.catalog import codec, index, stored
 from painref.catalog.layers import Overlay, bundled_catalog_path, open_catalog, read_catalog
 from painref.query.lookup import Lookup
 from tests.conftest import FIXTURES, Invoke
@@ -59,7 +59,7 @@ def test_the_index_holds_exactly_the_catalog_read_from_yaml(cache: Path) -> None
     from_yaml = open_catalog(layers, use_index=False)
     open_catalog(layers)  # builds the index
     from_index = open_catalog(layers)
-    assert isinstance(from_index.procedures, index._Records)
+    assert isinstance(from_index.procedures, stored.Records)
     for kind in ("sources", "conditions", "procedures"):
         assert list(getattr(from_index, kind).items()) == list(getattr(from_yaml, kind).items())
 
@@ -305,7 +305,7 @@ def _forge(db: sqlite3.Connection) -> None:
     """Recompute every digest, as someone who knows painref's scheme would."""
     rows = db.execute("SELECT kind, id, data FROM records").fetchall()
     for kind, record_id, data in rows:
-        digest = index._digest(kind, record_id, str(data))
+        digest = codec.digest(kind, record_id, str(data))
         db.execute(
             "UPDATE records SET digest = ? WHERE kind = ? AND id = ?", (digest, kind, record_id)
         )
@@ -320,10 +320,10 @@ def _forge(db: sqlite3.Connection) -> None:
     for rowid, kind, key, compact, entry_id in db.execute(
         "SELECT rowid, kind, key, compact, id FROM names"
     ).fetchall():
-        digest = index._digest(kind, key, compact, entry_id)
+        digest = codec.digest(kind, key, compact, entry_id)
         db.execute("UPDATE names SET digest = ? WHERE rowid = ?", (digest, rowid))
     for rowid, kind, word, key in db.execute("SELECT rowid, kind, word, key FROM words"):
-        digest = index._digest(kind, word, key)
+        digest = codec.digest(kind, word, key)
         db.execute("UPDATE words SET digest = ? WHERE rowid = ?", (digest, rowid))
     for table, column in (("vocabulary", "word"), ("names", "key")):
         for kind in ("condition", "procedure"):
@@ -331,7 +331,7 @@ def _forge(db: sqlite3.Connection) -> None:
             values = sorted(row[0] for row in db.execute(sql, (kind,)))
             db.execute(
                 "UPDATE meta SET value = ? WHERE key = ?",
-                (index._list_digest(values), f"{table}:{kind}"),
+                (codec.list_digest(values), f"{table}:{kind}"),
             )
 
 
