@@ -450,13 +450,19 @@ class Lookup:
         )
 
 
-def entry_of(catalog: Catalog, procedure: Procedure, shown_aliases: tuple[str, ...] = ()) -> Entry:
-    """A procedure with the records it refers to looked up in the catalog."""
+def entry_of(
+    catalog: Catalog,
+    procedure: Procedure,
+    shown_aliases: tuple[str, ...] = (),
+    sources: bool = True,
+) -> Entry:
+    """A procedure with the records it refers to looked up in the catalog (`sources`:
+    its sources too, which only a card, a handout and JSON show)."""
     return Entry(
         procedure,
         catalog.conditions_of(procedure),
         {link.id: catalog.procedures[link.id].name for link in procedure.related},
-        catalog.sources_of(procedure),
+        catalog.sources_of(procedure) if sources else (),
         shown_aliases,
     )
 

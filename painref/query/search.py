@@ -286,7 +286,7 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
     looked_up = catalog.lookup_names_of(procedure.id)
     if looked_up:
         yield _Segment("names", "; ".join(name.name for name in looked_up))
-    entry = entry_of(catalog, procedure)
+    entry = entry_of(catalog, procedure, sources=False)  # lines need no source titles
     for name in SEARCHED:
         if fields.BY_NAME[name].kind == fields.REFS:
             for condition in entry.conditions:
