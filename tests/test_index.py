@@ -322,8 +322,8 @@ def _forge(db: sqlite3.Connection) -> None:
     ).fetchall():
         digest = codec.digest(kind, key, compact, entry_id)
         db.execute("UPDATE names SET digest = ? WHERE rowid = ?", (digest, rowid))
-    for rowid, kind, word, key in db.execute("SELECT rowid, kind, word, key FROM words"):
-        digest = codec.digest(kind, word, key)
+    for rowid, kind, word, keys in db.execute("SELECT rowid, kind, word, keys FROM words"):
+        digest = codec.digest(kind, word, keys)
         db.execute("UPDATE words SET digest = ? WHERE rowid = ?", (digest, rowid))
     for table, column in (("vocabulary", "word"), ("names", "key")):
         for kind in ("condition", "procedure"):
@@ -426,7 +426,7 @@ TAMPERING = {
     ),
     "word-leads-elsewhere": (
         ["show", "kyfoplasty", "--json"],
-        "UPDATE words SET key = 'vertebroplasty' WHERE key = 'kyphoplasty'",
+        "UPDATE words SET keys = 'vertebroplasty' WHERE word = 'kyphoplasty'",
         False,
     ),
     "names-changed": (

@@ -45,7 +45,7 @@ from painref.core.model import LookupName, Procedure
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 8  # bump when the tables change; the field table keys the index itself
+FORMAT = 9  # bump when the tables change; the field table keys the index itself
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed
@@ -283,7 +283,7 @@ CREATE TABLE names (
     digest BLOB NOT NULL
 );
 CREATE TABLE words (
-    kind TEXT NOT NULL, word TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL
+    kind TEXT NOT NULL, word TEXT NOT NULL, keys TEXT NOT NULL, digest BLOB NOT NULL
 );
 CREATE TABLE vocabulary (kind TEXT NOT NULL, word TEXT NOT NULL, entries INTEGER NOT NULL);
 """
@@ -357,12 +357,18 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
                     for compact in (key.replace(" ", ""),)
                 ),
             )
-            words = {
-                (word, key) for key in dict.fromkeys(k for k, _ in pairs) for word in key.split()
-            }
+            # One row a word, with every name holding it (names never hold a newline).
+            keys_of: dict[str, dict[str, None]] = {}
+            for name_key in dict.fromkeys(k for k, _ in pairs):
+                for word in name_key.split():
+                    keys_of.setdefault(word, {})[name_key] = None
             db.executemany(
                 "INSERT INTO words VALUES (?, ?, ?, ?)",
-                ((kind, word, key, codec.digest(kind, word, key)) for word, key in words),
+                (
+                    (kind, word, joined, codec.digest(kind, word, joined))
+                    for word, keys in keys_of.items()
+                    for joined in ("\n".join(keys),)
+                ),
             )
             entries_of: dict[str, set[str]] = {}
             for name_key, entry_id in pairs:

@@ -319,9 +319,8 @@ class IndexedNameStore:
         for start in range(0, len(chosen), self.CHUNK):
             part = chosen[start : start + self.CHUNK]
             marks = ", ".join("?" * len(part))
-            keys.update(
-                key for _, key in self._rows("words", "word, key", f"word IN ({marks})", *part)
-            )
+            for _, joined in self._rows("words", "word, keys", f"word IN ({marks})", *part):
+                keys.update(joined.split("\n"))
         self._all_named(keys)
         return keys
 
