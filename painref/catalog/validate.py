@@ -363,6 +363,23 @@ class _Checker:
     def fact(self, value: Any, path: PathKey) -> Fact | None:
         if value is None:
             return None
+        if value.__class__ is dict and len(value) == 2:
+            # The usual fact, checked without a step to spare: printable text and a
+            # list of known source ids, written as they are.
+            text, sources = value.get("text"), value.get("sources")
+            if (
+                text.__class__ is str
+                and sources.__class__ is list
+                and sources
+                and (text.isprintable() or not UNSAFE.search(text))
+            ):
+                cleaned = " ".join(text.split())
+                try:
+                    known = self.layer.sure_sources.issuperset(sources)
+                except TypeError:  # an item that cannot be hashed: the checks below say so
+                    known = False
+                if cleaned and known:
+                    return Fact(cleaned, tuple(sources))
         if (
             value.__class__ is dict
             and len(value) == 2

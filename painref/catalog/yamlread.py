@@ -52,9 +52,20 @@ MAX_DEPTH = 32
 _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # ... and the same in UTF-8 (C0 controls and DEL, C1 controls but NEL, U+FFFE and U+FFFF;
 # surrogates cannot be valid UTF-8), so a large file is checked without decoding it.
-_NOT_YAML_UTF8 = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
-)
+_ALLOWED_BYTES = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")
+
+
+def _unreadable_utf8(data: bytes) -> bool:
+    """Whether UTF-8 `data` holds a character YAML does not allow anywhere."""
+    return (
+        bool(data.translate(None, _ALLOWED_BYTES))  # what is left: C0 controls and DEL
+        or _C1_UTF8.search(data) is not None
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    )
+
+
 # Every new level of nesting starts at one of these characters.
 _OPENERS = "[{-?:"
 # Document problems kept before reading stops: enough to fix a file in one go,
@@ -148,7 +159,7 @@ def read_text(
     ``keep_items``, those items are not kept in the data (a large catalog is never
     held whole). ``text`` may be valid UTF-8 bytes: then no copy of it is decoded
     unless there is a problem to place."""
-    if isinstance(text, bytes) and _NOT_YAML_UTF8.search(text):
+    if isinstance(text, bytes) and _unreadable_utf8(text):
         text = text.decode("utf-8")  # the text's own check places the character
     doc = Document(file, text)
     unreadable = _NOT_YAML.search(text) if isinstance(text, str) else None
@@ -364,6 +375,8 @@ class _Composer:
         documents = 0
         stack, plain = self.stack, self.plain
         fast = self.marks is None  # the second pass records every place: no shortcut
+        streamed = self.on_item is not None  # items of a top-level list go to on_item
+        skip = 0  # self.skip, which only the general path changes
         event = None
         try:
             while True:
@@ -371,11 +384,11 @@ class _Composer:
                 if event is None:
                     return self.result
                 cls = event.__class__
-                if self.skip:
+                if skip:
                     if cls is MappingStartEvent or cls is SequenceStartEvent:
-                        self.skip += 1
+                        skip = self.skip = skip + 1
                     elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                        self.skip -= 1
+                        skip = self.skip = skip - 1
                 elif cls is ScalarEvent:
                     if fast and event.tag is None and event.anchor is None and stack:
                         value = event.value
@@ -395,12 +408,13 @@ class _Composer:
                                     container[key] = value
                                     parent.key = _NO_KEY
                                     continue
-                            elif (len(stack) != 2 or self.on_item is None) and len(
-                                stack
-                            ) <= MAX_DEPTH:
-                                container.append(value)  # type: ignore[union-attr]
-                                continue
+                            else:
+                                depth = len(stack)
+                                if (depth != 2 or not streamed) and depth <= MAX_DEPTH:
+                                    container.append(value)  # type: ignore[union-attr]
+                                    continue
                     self.node(event)
+                    skip = self.skip
                 elif cls is MappingEndEvent or cls is SequenceEndEvent:
                     done = stack.pop()
                     if fast and stack and not done.rejected:
@@ -410,7 +424,7 @@ class _Composer:
                             container[parent.key] = done.container
                             parent.key = _NO_KEY
                             continue
-                        if len(stack) != 2 or self.on_item is None:
+                        if len(stack) != 2 or not streamed:
                             container.append(done.container)  # type: ignore[union-attr]
                             continue
                     self.deliver(REJECTED if done.rejected else done.container)
@@ -428,8 +442,10 @@ class _Composer:
                                 stack.append(_Open((*parent.path, key), new))
                                 continue
                     self.node(event)
+                    skip = self.skip
                 elif cls is AliasEvent:
                     self.node(event)
+                    skip = self.skip
                 elif cls is DocumentStartEvent:
                     documents += 1
                     if documents > 1:
