@@ -32,14 +32,17 @@ class Catalog:
         self.conditions = conditions
         self.procedures = procedures
         self._names = names
-        self._name_store = name_store or self._names_in_records
+        # Not a bound method of this catalog: that would make a reference cycle, and a
+        # large catalog would then wait for the cycle collector to be freed.
+        self._name_store = name_store
         self._stores: dict[str, NameStore] = {}
         self._names_by_procedure: dict[str, list[LookupName]] | None = None
 
     def name_store(self, kind: str) -> NameStore:
         """The names of one kind of entry, as lookup asks for them."""
         if kind not in self._stores:
-            self._stores[kind] = self._name_store(kind)
+            made = self._name_store or self._names_in_records
+            self._stores[kind] = made(kind)
         return self._stores[kind]
 
     @property
