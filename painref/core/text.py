@@ -51,10 +51,12 @@ def normalise(text: str) -> str:
         folded = folded.replace("\u2019", "")
     folded = folded.replace("'", "")
     words = []
+    # Most text has no British spelling to change (and no "disk" that could make one).
+    respell = "disk" in folded or _ANY_BRITISH.search(folded) is not None
     for word in _NON_WORD.sub(" ", folded).split():
         if word.startswith("disk"):
             word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
-        if _ANY_BRITISH.search(word):
+        if respell and _ANY_BRITISH.search(word):
             for british, american in _BRITISH:
                 word = word.replace(british, american)
         words.append(_singular(word))
