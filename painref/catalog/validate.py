@@ -314,8 +314,12 @@ class _Checker:
         if not isinstance(value, list):
             self.problem(path, "PR010", f"expected a list, got {_describe(value)}")
             return ()
-        checked = (check(item, (*path, index)) for index, item in enumerate(value))
-        return tuple(item for item in checked if item is not None)
+        kept = []
+        for index, item in enumerate(value):
+            checked = check(item, (*path, index))
+            if checked is not None:
+                kept.append(checked)
+        return tuple(kept)
 
     def texts(self, value: Any, path: PathKey) -> tuple[str, ...]:
         return self.items(value, path, self.text)
