@@ -235,12 +235,15 @@ class _Checker:
     def problem(self, path: PathKey, code: str, message: str) -> None:
         self.doc.problem(path, code, f"{message} (in {self.owner})")
 
-    def ref(self, kind: str, target: str, path: PathKey) -> None:
-        """Keep a reference for checking after merging, unless it already resolves."""
-        if not self.layer.has(kind, target):
-            self.layer.refs.setdefault(self.key, []).append(
-                Ref(kind, target, self.doc, path, self.owner)
-            )
+    def ref(self, kind: str, target: str, path: PathKey) -> bool:
+        """Keep a reference for checking after merging, unless it already resolves;
+        whether it does."""
+        if self.layer.has(kind, target):
+            return True
+        self.layer.refs.setdefault(self.key, []).append(
+            Ref(kind, target, self.doc, path, self.owner)
+        )
+        return False
 
     def mapping(
         self, value: Any, path: PathKey, allowed: tuple[str, ...], required: tuple[str, ...] = ()
@@ -261,10 +264,9 @@ class _Checker:
         return value
 
     def text(self, value: Any, path: PathKey) -> str | None:
-        if value.__class__ is str and (value.isprintable() or not UNSAFE.search(value)):
-            cleaned = " ".join(value.split())
-            if cleaned:
-                return cleaned  # the usual case; anything else is explained below
+        cleaned = _usual_text(value)
+        if cleaned is not None:
+            return cleaned  # anything else is explained below
         if value is None or value is REJECTED:
             return None
         if isinstance(value, OddScalar):
@@ -344,53 +346,44 @@ class _Checker:
         def check(value: Any, path: PathKey) -> str | None:
             target = self.ident(value, path)
             if target is not None:
-                self.ref(kind, target, path)
-                if kind == "source" and target == value and self.layer.has(kind, target):
+                resolves = self.ref(kind, target, path)
+                if resolves and kind == "source" and target == value:
                     self.layer.sure_sources.add(target)
             return target
 
         return check
 
     def source_list(self, value: Any, path: PathKey, required: bool = True) -> tuple[str, ...]:
-        if value.__class__ is list and value:
-            try:
-                sure = self.layer.sure_sources.issuperset(value)
-            except TypeError:  # an item that cannot be hashed: the checks below say so
-                sure = False
-            if sure:
-                return tuple(value)  # every one a known source id, as written
+        if self._known_sources(value):
+            return tuple(value)
         ids = self.items(value, path, self.refs("source"))
         if required and not ids and value is not REJECTED and not isinstance(value, OddScalar):
             self.problem(path, "PR017", "every fact needs at least one source")
         return ids
 
+    def _known_sources(self, value: Any) -> bool:
+        """Whether `value` is a list of source ids, each written exactly as one that
+        already resolves (the usual source list)."""
+        if value.__class__ is not list or not value:
+            return False
+        try:
+            return self.layer.sure_sources.issuperset(value)
+        except TypeError:  # an item that cannot be hashed: the full checks say so
+            return False
+
     def fact(self, value: Any, path: PathKey) -> Fact | None:
         if value is None:
             return None
-        if value.__class__ is dict and len(value) == 2:
-            # The usual fact, checked without a step to spare: printable text and a
-            # list of known source ids, written as they are.
-            text, sources = value.get("text"), value.get("sources")
-            if (
-                text.__class__ is str
-                and sources.__class__ is list
-                and sources
-                and (text.isprintable() or not UNSAFE.search(text))
-            ):
-                cleaned = " ".join(text.split())
-                try:
-                    known = self.layer.sure_sources.issuperset(sources)
-                except TypeError:  # an item that cannot be hashed: the checks below say so
-                    known = False
-                if cleaned and known:
-                    return Fact(cleaned, tuple(sources))
         if (
             value.__class__ is dict
             and len(value) == 2
             and value.get("text").__class__ is str
             and "sources" in value
-        ):
-            text = self.text(value["text"], (*path, "text"))  # the usual shape, checked quickly
+        ):  # the usual shape: no mapping checks to make
+            cleaned = _usual_text(value["text"])
+            if cleaned is not None and self._known_sources(value["sources"]):
+                return Fact(cleaned, tuple(value["sources"]))  # nothing to report: no paths
+            text = self.text(value["text"], (*path, "text"))
             sources = self.source_list(value["sources"], (*path, "sources"))
             return None if text is None else Fact(text, sources)
         raw = self.mapping(value, path, FACT_FIELDS, required=("text",))
@@ -463,6 +456,14 @@ class _Checker:
             for name, ids in raw.items()
             if name in fields.TAG_FIELDS
         }
+
+
+def _usual_text(value: Any) -> str | None:
+    """Text that needs no problem reported, cleaned; None for anything else (including
+    what must be reported)."""
+    if value.__class__ is str and (value.isprintable() or not UNSAFE.search(value)):
+        return " ".join(value.split()) or None
+    return None
 
 
 def _describe(value: Any) -> str:
