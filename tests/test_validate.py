@@ -238,3 +238,13 @@ def test_a_file_past_the_problem_limit_is_not_read_to_its_end(
     monkeypatch.setattr(yaml, "parse", counted)
     assert len(problems_of(path).splitlines()) == MAX_PROBLEMS + 1
     assert events < 2_000
+
+
+def test_the_bytes_check_for_characters_yaml_refuses_matches_the_text_check() -> None:
+    """A large file is checked in its UTF-8 bytes; the answer must be the text check's."""
+    from painref.catalog.yamlread import _NOT_YAML, _unreadable_utf8
+
+    points = [*range(0x3000), *range(0xD7F0, 0xD800), *range(0xE000, 0x10000), 0x10FFFF]
+    for point in points:
+        text = f"ab{chr(point)}cd"
+        assert _unreadable_utf8(text.encode()) == bool(_NOT_YAML.search(text)), hex(point)
