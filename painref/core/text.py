@@ -50,17 +50,21 @@ def normalise(text: str) -> str:
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
         folded = folded.replace("\u2019", "")
     folded = folded.replace("'", "")
-    words = []
     # Most text has no British spelling to change (and no "disk" that could make one).
-    respell = "disk" in folded or _ANY_BRITISH.search(folded) is not None
-    for word in _NON_WORD.sub(" ", folded).split():
-        if word.startswith("disk"):
-            word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
-        if respell and _ANY_BRITISH.search(word):
-            for british, american in _BRITISH:
-                word = word.replace(british, american)
-        words.append(_singular(word))
-    return " ".join(words)
+    words = _NON_WORD.sub(" ", folded).split()
+    if "disk" in folded or _ANY_BRITISH.search(folded) is not None:
+        words = [_respell(word) for word in words]
+    # Only a word ending in "s" can be a plural.
+    return " ".join([_singular(word) if word[-1] == "s" else word for word in words])
+
+
+def _respell(word: str) -> str:
+    if word.startswith("disk"):
+        word = "disc" + word[4:]  # disk, diskectomy, diskography: one spelling
+    if _ANY_BRITISH.search(word):
+        for british, american in _BRITISH:
+            word = word.replace(british, american)
+    return word
 
 
 def _singular(word: str) -> str:
