@@ -24,25 +24,47 @@ PROCEDURE_KEYS = [
     "how_it_works",
     "guidance",
     "medications",
+    "settings",
     "anesthesia",
     "setting",
     "duration",
+    "visit_duration",
+    "preparation",
     "recovery",
+    "aftercare",
+    "warning_signs",
     "relief",
     "conditions",
     "candidacy",
     "contraindications",
     "risks",
+    "bleeding_risk",
+    "evidence",
+    "codes",
     "related",
     "sources",
     "citations",
+    "notices",
 ]
 
 
 def check_procedure_object(value: dict[str, Any]) -> None:
     """The JSON contract: every key present, in order, with the documented shapes."""
     assert list(value) == PROCEDURE_KEYS
-    assert list(value["duration"]) == ["min_minutes", "max_minutes", "note"]
+    duration_keys = ["min_minutes", "max_minutes", "note", "measures", "per"]
+    assert list(value["duration"]) == duration_keys
+    assert list(value["visit_duration"]) == duration_keys
+    assert value["bleeding_risk"] is None or list(value["bleeding_risk"]) == [
+        "tier",
+        "inferred",
+        "basis",
+    ]
+    assert all(list(s) == ["year", "body", "text", "superseded"] for s in value["evidence"])
+    assert [s["year"] for s in value["evidence"]] == sorted(
+        (s["year"] for s in value["evidence"]), reverse=True
+    ), "newest first"
+    assert all(list(c) == ["system", "code", "label"] for c in value["codes"])
+    assert all(list(n) == ["id", "text", "sources"] for n in value["notices"])
     assert list(value["relief"]) == ["onset", "lasts"]
     for key in (
         "aliases",
@@ -53,6 +75,10 @@ def check_procedure_object(value: dict[str, Any]) -> None:
         "candidacy",
         "contraindications",
         "risks",
+        "settings",
+        "preparation",
+        "aftercare",
+        "warning_signs",
     ):
         assert isinstance(value[key], list) and all(isinstance(v, str) for v in value[key])
     for key in ("summary", "how_it_works", "anesthesia", "setting", "recovery"):
@@ -106,7 +132,27 @@ def test_show_json_follows_the_contract(run_mini: Invoke) -> None:
         "min_minutes": 45,
         "max_minutes": 45,
         "note": "per vertebra treated",
+        "measures": "procedure",
+        "per": "vertebra",
     }
+    assert value["visit_duration"]["measures"] == "visit"
+    assert value["bleeding_risk"] == {
+        "tier": "high",
+        "inferred": False,
+        "basis": "Vertebral augmentation is in the guideline's high-risk group.",
+    }
+    assert [s["year"] for s in value["evidence"]] == [2013, 2006]
+    assert value["evidence"][1]["superseded"] is True
+    assert value["codes"] == [
+        {"system": "CPT", "code": "22513", "label": "kyphoplasty-type vertebral augmentation"}
+    ]
+    assert value["notices"] == [
+        {
+            "id": "blood-thinners",
+            "text": "Never stop a blood thinner on your own; ask the doctor who prescribed it.",
+            "sources": ["umm-ir"],
+        }
+    ]
     assert value["relief"] == {"onset": None, "lasts": None}
     assert value["setting"] is None
     assert value["related"] == [
@@ -551,3 +597,93 @@ def test_compare_marks_only_the_rows_that_differ(run_mini: Invoke) -> None:
     assert rows[1].startswith("|   Category ")  # the same for both
     assert rows[2].startswith("| ≠ Duration ")  # 45 minutes against not stated
     assert "≠ marks the rows where they differ." in result.stdout
+
+
+# care path: sections, settings, bleeding risk, layouts -------------------------
+
+
+def test_show_section_prints_only_the_parts_named(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--section", "preparation,warning_signs")
+    assert result.exit_code == 0
+    assert "Preparing      • Bring a list of the medicines you take. [1]" in result.stdout
+    assert "Get help if" in result.stdout
+    assert "Risks" not in result.stdout and "What it is" not in result.stdout
+    # The blood-thinner line shows however few parts are asked for.
+    assert "Never stop a blood thinner on your own" in result.stdout
+
+
+def test_show_section_markdown_is_a_checklist(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "-s", "aftercare", "--format", "markdown")
+    assert result.exit_code == 0
+    assert "## Afterwards\n\n- [ ] Rest for the first day. \\[1\\]\n" in result.stdout
+    assert "## Please note" in result.stdout
+
+
+def test_show_unknown_section_is_a_usage_error(run_mini: Invoke) -> None:
+    result = run_mini("show", "kyphoplasty", "--section", "preperation")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "painref: unknown field 'preperation'; did you mean 'preparation'?"
+    )
+
+
+def test_find_by_setting_and_bleeding_risk_shows_those_columns(run_mini: Invoke) -> None:
+    result = run_mini("find", "--setting", "same day", "--bleeding-risk", "high")
+    assert result.exit_code == 0
+    assert "Kyphoplasty  kyphoplasty" in result.stdout
+    assert "   setting: outpatient\n" in result.stdout
+    assert "   bleeding risk: high\n" in result.stdout
+    assert "Never stop a blood thinner on your own" in result.stdout
+
+
+def test_find_unknown_setting_lists_the_choices(run_mini: Invoke) -> None:
+    result = run_mini("find", "--setting", "on the moon")
+    assert result.exit_code == 1
+    assert "(choose from: outpatient, day-case, inpatient)" in result.stderr
+
+
+def test_max_minutes_names_the_procedures_it_could_not_judge(run_mini: Invoke) -> None:
+    result = run_mini("find", "--max-minutes", "30")
+    assert result.exit_code == 0
+    assert "Epidural steroid injection" in result.stdout
+    assert "   duration: 5-10 minutes (procedure time)\n" in result.stdout
+    assert "Not listed, as no procedure time is recorded for them:" in result.stdout
+    assert "Kyphoplasty  kyphoplasty" not in result.stdout  # 45 minutes per vertebra
+
+
+def test_find_columns_picks_card_fields(run_mini: Invoke) -> None:
+    result = run_mini("find", "-c", "compression fracture", "--columns", "codes")
+    assert "   codes: CPT 22513: kyphoplasty-type vertebral augmentation\n" in result.stdout
+
+
+def test_compare_switches_to_blocks_when_columns_would_be_too_narrow(run_mini: Invoke) -> None:
+    names = ("esi", "kyphoplasty", "mbb", "vertebroplasty")
+    narrow = run_mini("compare", *names, "-f", "duration")
+    assert narrow.stdout.startswith("≠ Duration\n•  Epidural steroid injection\n")
+    wide = run_mini("compare", *names, "-f", "duration", COLUMNS="160")
+    assert wide.stdout.startswith("+-")
+    forced = run_mini("compare", *names, "-f", "duration", "--layout", "table")
+    assert forced.stdout.startswith("+-")
+
+
+def test_compare_rejects_an_unknown_layout(run_mini: Invoke) -> None:
+    result = run_mini("compare", "esi", "kyphoplasty", "--layout", "grid")
+    assert result.exit_code == 2
+    assert result.stderr == ("painref: --layout must be one of: auto, table, blocks (got 'grid')\n")
+
+
+@pytest.mark.parametrize("width", ["20", "30", "60"])
+def test_list_never_cuts_an_id_short(run: Invoke, width: str) -> None:
+    result = run("list", COLUMNS=width)
+    ids = [p["id"] for p in json.loads(run("list", "--json").stdout)]
+    for procedure_id in ids:
+        assert any(line.split()[:1] == [procedure_id] for line in result.stdout.splitlines()), (
+            procedure_id
+        )
+
+
+def test_search_shows_a_matching_notice_once(run: Invoke) -> None:
+    result = run("search", "apixaban")
+    assert result.exit_code == 0
+    assert result.stdout.count("On every card  (blood-thinners)") == 1
+    assert result.stdout.startswith("•   On every card  (blood-thinners)\n")

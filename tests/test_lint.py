@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from painref.catalog.layers import bundled_catalog_path
+from painref.catalog.layers import Overlay, bundled_catalog_path, read_catalog
 from painref.core.errors import Problem
 from tests.conftest import FIXTURES, REPO, SEEDS, needs_seeds
-from tools.lint import LINT_CODES, lint
+from tools.lint import CARE_FIELDS, LINT_CODES, MAX_CARE_GAPS, Evidence, is_empty, lint
 
 LINT = FIXTURES / "lint"
 FIXTURE_SEEDS = LINT / "seeds"
@@ -65,3 +65,25 @@ def test_the_real_catalog_passes_every_content_rule(code: str) -> None:
 @cache
 def real_catalog_problems() -> tuple[Problem, ...]:
     return tuple(lint(bundled_catalog_path(), SEEDS, EVIDENCE))
+
+
+def test_at_most_a_few_care_fields_are_left_empty_and_each_says_why() -> None:
+    catalog = read_catalog([Overlay(bundled_catalog_path(), "")])
+    evidence = Evidence.read(EVIDENCE)
+    empty = [
+        (procedure.id, name)
+        for procedure in catalog.procedures.values()
+        for name in CARE_FIELDS
+        if is_empty(procedure, name)
+    ]
+    assert len(empty) <= MAX_CARE_GAPS, empty
+    for procedure_id, name in empty:
+        assert evidence.explains(procedure_id, name), (procedure_id, name)
+
+
+def test_every_procedure_has_dated_evidence_newest_first() -> None:
+    catalog = read_catalog([Overlay(bundled_catalog_path(), "")])
+    for procedure in catalog.procedures.values():
+        years = [statement.year for statement in procedure.evidence]
+        assert years, procedure.id
+        assert years == sorted(years, reverse=True), procedure.id

@@ -125,7 +125,9 @@ def test_every_document_ends_in_exactly_one_newline(mini: Catalog) -> None:
 
 
 def test_handout_has_a_section_per_field_in_reading_order(mini: Catalog) -> None:
-    expected = [label for name, label in FIELDS.items() if name != "category"] + ["Sources"]
+    # Then the catalog's notices (the blood-thinner line) and the sources.
+    expected = [label for name, label in FIELDS.items() if name != "category"]
+    expected += ["Please note", "Sources"]
     for procedure in mini.procedures.values():
         document = procedure_handout(mini, procedure)
         assert re.findall(r"^## (.*)$", document, re.MULTILINE) == expected

@@ -42,7 +42,9 @@ LINT_CODES: dict[str, str] = {
 
 # Filled by every procedure; the other fields may be empty when no source
 # states them, with the reason recorded in the evidence file.
-MUST_FILL: tuple[str, ...] = ("summary", "how_it_works", "purpose", "conditions", "candidacy")
+MUST_FILL: tuple[str, ...] = (
+    *("summary", "how_it_works", "purpose", "conditions", "candidacy", "evidence"),
+)
 MAY_BE_EMPTY: tuple[str, ...] = (
     "medications",
     "regions",
@@ -56,7 +58,18 @@ MAY_BE_EMPTY: tuple[str, ...] = (
     "contraindications",
     "risks",
     "related",
+    "settings",
+    "visit_duration",
+    "preparation",
+    "aftercare",
+    "warning_signs",
+    "bleeding_risk",
+    "codes",
 )
+# The care fields a nurse or patient reads before and after; the catalog may leave
+# at most MAX_CARE_GAPS of them empty across all procedures (each with its reason).
+CARE_FIELDS: tuple[str, ...] = ("preparation", "aftercare", "warning_signs", "bleeding_risk")
+MAX_CARE_GAPS = 3
 COPY_WORDS = 12
 
 _UNITS = [
@@ -166,10 +179,21 @@ def facts_of(procedure: Procedure) -> Iterator[tuple[PathKey, str, Fact]]:
     for name in LIST_FACTS:
         for index, fact in enumerate(getattr(procedure, name)):
             yield (name, index), f"{name}[{index}]", fact
-    duration = procedure.duration
-    if duration is not None:
-        text = f"{duration.min_minutes} {duration.max_minutes} {duration.note or ''}"
-        yield ("duration",), "duration", Fact(text, duration.sources)
+    for name in ("duration", "visit_duration"):
+        duration = getattr(procedure, name)
+        if duration is not None:
+            text = f"{duration.min_minutes} {duration.max_minutes} {duration.note or ''}"
+            yield (name,), name, Fact(text, duration.sources)
+    risk = procedure.bleeding_risk
+    if risk is not None:
+        yield ("bleeding_risk", "basis"), "bleeding_risk", Fact(risk.basis, risk.sources)
+    for index, statement in enumerate(procedure.evidence):
+        # The year is a number its sources must state too.
+        text = f"{statement.year} {statement.text}"
+        yield ("evidence", index), f"evidence[{index}]", Fact(text, statement.sources)
+    for index, code in enumerate(procedure.codes):
+        text = f"{code.code} {code.label}"
+        yield ("codes", index), f"codes[{index}]", Fact(text, code.sources)
 
 
 def is_empty(procedure: Procedure, field_name: str) -> bool:
@@ -286,7 +310,7 @@ class Linter:
                 number = _number(raw)
                 if number in stated:
                     continue
-                if name == "duration" and _as_whole_minutes(number, stated):
+                if name.endswith("duration") and _as_whole_minutes(number, stated):
                     continue
                 self.report(
                     "procedures",
@@ -345,6 +369,7 @@ class Linter:
         cited = {s for p in self.catalog.procedures.values() for s in p.source_ids()}
         cited |= {s for c in self.catalog.conditions.values() for s in c.sources}
         cited |= {s for name in self.catalog.names for s in name.sources}
+        cited |= {s for notice in self.catalog.notices.values() for s in notice.sources}
         for source_id in self.catalog.sources:
             if source_id not in cited:
                 self.report(

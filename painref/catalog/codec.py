@@ -10,14 +10,18 @@ from typing import Any
 
 from painref.core import fields, vocab
 from painref.core.model import (
+    BillingCode,
+    Bleeding,
     Condition,
     Duration,
     Fact,
     Link,
     LookupName,
+    Notice,
     Procedure,
     Relief,
     Source,
+    Statement,
 )
 
 try:  # what hashlib wraps, without the cost of importing OpenSSL
@@ -137,8 +141,48 @@ def _cite(data: Any) -> dict[str, tuple[str, ...]]:
 def _duration(data: Any) -> Duration | None:
     if data is None:
         return None
-    low, high, note, sources = data
-    return Duration(_minutes(low), _minutes(high), _optional_text(note), _texts(sources))
+    low, high, note, sources, measures, per = data
+    if measures not in vocab.MEASURES or (per is not None and per not in vocab.PER):
+        raise Bad("unknown duration measure")
+    return Duration(
+        _minutes(low), _minutes(high), _optional_text(note), _texts(sources), measures, per
+    )
+
+
+def _bleeding(data: Any) -> Bleeding | None:
+    if data is None:
+        return None
+    tier, inferred, basis, sources = data
+    if tier not in vocab.BLEEDING_TIERS or type(inferred) is not bool:
+        raise Bad("unexpected bleeding risk")
+    return Bleeding(tier, inferred, _text(basis), _texts(sources))
+
+
+def _statements(data: Any) -> tuple[Statement, ...]:
+    if type(data) is not list:
+        raise Bad("expected a list of statements")
+    made = []
+    for year, body, text, superseded, sources in data:
+        if type(year) is not int or type(superseded) is not bool:
+            raise Bad("unexpected statement")
+        made.append(Statement(year, _text(body), _text(text), superseded, _texts(sources)))
+    return tuple(made)
+
+
+def _codes(data: Any) -> tuple[BillingCode, ...]:
+    if type(data) is not list:
+        raise Bad("expected a list of codes")
+    made = []
+    for system, code, label, sources in data:
+        if system not in vocab.CODE_SYSTEMS:
+            raise Bad(f"unknown code system {system!r}")
+        made.append(BillingCode(system, _text(code), _text(label), _texts(sources)))
+    return tuple(made)
+
+
+def _notice(data: list[Any]) -> Notice:
+    notice_id, text, sources = data
+    return Notice(_text(notice_id), _text(text), _texts(sources))
 
 
 def _link(data: Any) -> Link:
@@ -180,6 +224,9 @@ _DECODE: dict[str, Callable[[Any, fields.Field], Any]] = {
     fields.DURATION: lambda v, f: _duration(v),
     fields.RELIEF: lambda v, f: _relief(v),
     fields.LINKS: lambda v, f: _links(v),
+    fields.BLEEDING: lambda v, f: _bleeding(v),
+    fields.STATEMENTS: lambda v, f: _statements(v),
+    fields.CODES: lambda v, f: _codes(v),
 }
 # A procedure is stored as the JSON array of its attributes, in the model's order.
 _PROCEDURE_FIELDS = tuple(fields.BY_NAME[name] for name in Procedure._fields)
@@ -198,4 +245,5 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
     "condition": _condition,
     "procedure": _procedure,
     "name": _lookup_name,
+    "notice": _notice,
 }

@@ -267,6 +267,9 @@ def _load(path: Path, key: str, rebuilt: Callable[[], Catalog]) -> Catalog | Non
         ),
         lambda kind: Names(IndexedNameStore(db, where, kind, stored), fallback, kind),
         names=Records(Stored(db, where, "name", DECODERS["name"], stored), fallback, names_in),
+        notices=Records(
+            Stored(db, where, "notice", DECODERS["notice"], stored), fallback, lambda c: c.notices
+        ),
     )
 
 
@@ -340,6 +343,7 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
         ("condition", catalog.conditions),
         ("procedure", catalog.procedures),
         ("name", {str(position): name for position, name in enumerate(catalog.names)}),
+        ("notice", catalog.notices),
     ]
     summaries = []
     for kind, records in kinds:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from painref.catalog.records import Catalog
 from painref.core import vocab
 from painref.core.errors import CatalogError
-from painref.core.model import Condition, Link, Procedure, Source
+from painref.core.model import Condition, Link, Notice, Procedure, Source
 
 if TYPE_CHECKING:
     from painref.catalog.validate import Layer
@@ -20,12 +20,14 @@ def merge(layers: Sequence[Layer]) -> Catalog:
     sources: dict[str, Source] = {}
     conditions: dict[str, Condition] = {}
     procedures: dict[str, Procedure] = {}
+    notices: dict[str, Notice] = {}
     owner_layer: dict[tuple[str, str], Layer] = {}
     for layer in layers:
         for kind, store, records in (
             ("sources", sources, layer.sources),
             ("conditions", conditions, layer.conditions),
             ("procedures", procedures, layer.procedures),
+            ("notices", notices, layer.notices),
         ):
             for record_id, record in records.items():
                 store[record_id] = record  # type: ignore[assignment]
@@ -34,6 +36,7 @@ def merge(layers: Sequence[Layer]) -> Catalog:
         "source": set(sources),
         "condition": set(conditions),
         "procedure": set(procedures),
+        "notice": set(notices),
     }
     for layer in layers:
         for kind, record_id in layer.broken:
@@ -45,7 +48,8 @@ def merge(layers: Sequence[Layer]) -> Catalog:
         ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
         raise CatalogError(ordered, stopped)
     names = tuple(dict.fromkeys(name for layer in layers for name in layer.names))
-    return Catalog(sources, conditions, _with_links_both_ways(procedures), names=names)
+    procedures = _with_links_both_ways(procedures)
+    return Catalog(sources, conditions, procedures, names=names, notices=notices)
 
 
 def _check_links(

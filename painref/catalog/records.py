@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from painref.catalog.names import NamesInDicts
-from painref.core.model import Condition, LookupName, Procedure, Source
+from painref.core.model import Condition, LookupName, Notice, Procedure, Source
 from painref.core.text import name_keys, normalise
 
 if TYPE_CHECKING:
@@ -25,12 +25,14 @@ class Catalog:
         procedures: Mapping[str, Procedure],
         name_store: Callable[[str], NameStore] | None = None,
         names: Sequence[LookupName] | Mapping[str, LookupName] = (),
+        notices: Mapping[str, Notice] | None = None,
     ) -> None:
         """`name_store` gives the names of one kind ("procedure" or "condition");
         by default they are read from the records and the lookup `names`."""
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
+        self.notices: Mapping[str, Notice] = {} if notices is None else notices  # on every card
         self._names = names
         # Not a bound method of this catalog: that would make a reference cycle, and a
         # large catalog would then wait for the cycle collector to be freed.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from painref.catalog.validate import SUPPORTED_VERSIONS
+from painref.catalog.validate import CODE_PATTERNS, FIRST_YEAR, LAST_YEAR, SUPPORTED_VERSIONS
 from painref.core import fields, vocab
 
 
@@ -64,8 +64,45 @@ def catalog_schema() -> dict[str, Any]:
                 "max_minutes": {"type": "integer", "minimum": 0},
                 "note": _ref("text"),
                 "sources": _list(_ref("id")),
+                "measures": _closed(vocab.MEASURES, "measure"),
+                "per": _closed(vocab.PER, "unit"),
             },
             required=("min_minutes", "max_minutes"),
+        ),
+        "bleeding": _object(
+            {
+                "tier": _closed(vocab.BLEEDING_TIERS, "bleeding-risk tier"),
+                "inferred": {"type": "boolean"},
+                "basis": _ref("text"),
+                "sources": _list(_ref("id")),
+            },
+            required=("tier", "basis"),
+        ),
+        "statement": _object(
+            {
+                "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+                "body": _ref("text"),
+                "text": _ref("text"),
+                "superseded": {"type": "boolean"},
+                "sources": _list(_ref("id")),
+            },
+            required=("year", "body", "text"),
+        ),
+        "code": _object(
+            {
+                "system": _closed(vocab.CODE_SYSTEMS, "code system"),
+                "code": {
+                    "type": "string",
+                    "pattern": "^(" + "|".join(CODE_PATTERNS.values()) + ")$",
+                },
+                "label": _ref("text"),
+                "sources": _list(_ref("id")),
+            },
+            required=("system", "code", "label"),
+        ),
+        "notice": _object(
+            {"id": _ref("id"), "text": _ref("text"), "sources": _list(_ref("id"))},
+            required=("id", "text"),
         ),
         "relief": _object({"onset": _nullable(_ref("fact")), "lasts": _nullable(_ref("fact"))}),
         "name": _object(
@@ -107,6 +144,9 @@ def catalog_schema() -> dict[str, Any]:
         fields.DURATION: lambda f: _nullable(_ref("duration")),
         fields.RELIEF: lambda f: _nullable(_ref("relief")),
         fields.LINKS: lambda f: _nullable(_list(_ref("link"))),
+        fields.BLEEDING: lambda f: _nullable(_ref("bleeding")),
+        fields.STATEMENTS: lambda f: _nullable(_list(_ref("statement"))),
+        fields.CODES: lambda f: _nullable(_list(_ref("code"))),
     }
     procedure_properties = {field.name: of_kind[field.kind](field) for field in fields.TABLE}
     defs["procedure"] = _object(procedure_properties, required=fields.REQUIRED)
@@ -122,6 +162,7 @@ def catalog_schema() -> dict[str, Any]:
                 "conditions": _list(_ref("condition")),
                 "procedures": _list(_ref("procedure")),
                 "names": _list(_ref("name")),
+                "notices": _list(_ref("notice")),
             },
             required=("version",),
         ),

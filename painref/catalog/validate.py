@@ -6,6 +6,7 @@ Every problem has a stable code from CODES; tests and users may rely on them.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -15,14 +16,18 @@ from typing import Any, TypeVar
 from painref.catalog.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
 from painref.core import fields, vocab
 from painref.core.model import (
+    BillingCode,
+    Bleeding,
     Condition,
     Duration,
     Fact,
     Link,
     LookupName,
+    Notice,
     Procedure,
     Relief,
     Source,
+    Statement,
 )
 from painref.core.safetext import UNSAFE, describe
 
@@ -53,6 +58,9 @@ CODES: dict[str, str] = {
     "PR022": "unsupported catalog version",
     "PR023": "empty text",
     "PR024": "control or bidi character in text",
+    "PR025": "evidence not listed newest first",
+    "PR026": "malformed procedure code",
+    "PR027": "year out of range",
 }
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SUPPORTED_VERSIONS = (1,)
@@ -77,6 +85,7 @@ class Layer:
     sources: dict[str, Source] = field(default_factory=dict)
     conditions: dict[str, Condition] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    notices: dict[str, Notice] = field(default_factory=dict)
     # References made by each record, keyed by (record kind, record id).
     refs: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
     # Where each record starts, for problems found after merging.
@@ -101,18 +110,30 @@ class Layer:
         return record_id in records
 
 
-TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names")
+TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names", "notices")
 NAME_FIELDS = ("name", "procedures", "conditions", "origin", "sources")
 SOURCE_FIELDS = ("id", "title", "file", "url")
 CONDITION_FIELDS = ("id", "name", "aliases", "sources")
 FACT_FIELDS = ("text", "sources")
-DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources")
+DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources", "measures", "per")
+BLEEDING_FIELDS = ("tier", "inferred", "basis", "sources")
+STATEMENT_FIELDS = ("year", "body", "text", "superseded", "sources")
+CODE_FIELDS = ("system", "code", "label", "sources")
+NOTICE_FIELDS = ("id", "text", "sources")
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # a guideline's year outside these is a typing slip
+# How each code system writes a code: CPT Category I, II (F) and III (T); HCPCS Level II.
+CODE_PATTERNS: dict[str, str] = {"CPT": "[0-9]{4}[0-9FT]", "HCPCS": "[A-V][0-9]{4}"}
+_CODE_SHAPES = {system: re.compile(pattern) for system, pattern in CODE_PATTERNS.items()}
+_CODE_SHAPE_SAID = {
+    "CPT": "four digits then a digit, F or T",
+    "HCPCS": "a capital letter then four digits",
+}
 RELIEF_FIELDS = ("onset", "lasts")
 LINK_FIELDS = ("id", "relation", "sources")
 PROCEDURE_FIELDS = fields.NAMES_IN_CATALOG
 
 
-RECORD_KINDS = ("sources", "conditions", "procedures", "names")
+RECORD_KINDS = ("sources", "conditions", "procedures", "names", "notices")
 
 
 def check_text(
@@ -406,7 +427,7 @@ class _Checker:
             return None
         return value
 
-    def duration(self, value: Any, path: PathKey) -> Duration | None:
+    def duration(self, value: Any, path: PathKey, default: str = "procedure") -> Duration | None:
         if value is None:
             return None
         raw = self.mapping(value, path, DURATION_FIELDS, required=("min_minutes", "max_minutes"))
@@ -416,12 +437,96 @@ class _Checker:
         high = self.minutes(raw.get("max_minutes"), (*path, "max_minutes"))
         note = self.text(raw.get("note"), (*path, "note"))
         sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        measures = self.vocab(vocab.MEASURES, "measure")(raw.get("measures"), (*path, "measures"))
+        per = self.vocab(vocab.PER, "unit")(raw.get("per"), (*path, "per"))
         if low is None or high is None:
             return None
         if low > high:
             self.problem(path, "PR018", f"min_minutes ({low}) is more than max_minutes ({high})")
             return None
-        return Duration(low, high, note, sources)
+        return Duration(low, high, note, sources, measures or default, per)
+
+    def flag(self, value: Any, path: PathKey) -> bool:
+        """`true` or `false`, spelt so (YAML's yes, no, on and off are refused)."""
+        if value is None or value is REJECTED:
+            return False
+        if isinstance(value, OddScalar) and value.raw in ("true", "false"):
+            return value.raw == "true"
+        shown = value.raw if isinstance(value, OddScalar) else value
+        self.problem(path, "PR010", f"expected true or false, got {_show(shown)}")
+        return False
+
+    def bleeding(self, value: Any, path: PathKey) -> Bleeding | None:
+        if value is None:
+            return None
+        raw = self.mapping(value, path, BLEEDING_FIELDS, required=("tier", "basis"))
+        if raw is None:
+            return None
+        tier = self.vocab(vocab.BLEEDING_TIERS, "bleeding-risk tier")(
+            raw.get("tier"), (*path, "tier")
+        )
+        inferred = self.flag(raw.get("inferred"), (*path, "inferred"))
+        basis = self.text(raw.get("basis"), (*path, "basis"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if tier is None or basis is None:
+            return None
+        return Bleeding(tier, inferred, basis, sources)
+
+    def statement(self, value: Any, path: PathKey) -> Statement | None:
+        raw = self.mapping(value, path, STATEMENT_FIELDS, required=("year", "body", "text"))
+        if raw is None:
+            return None
+        year = self.year(raw.get("year"), (*path, "year"))
+        body = self.text(raw.get("body"), (*path, "body"))
+        text = self.text(raw.get("text"), (*path, "text"))
+        superseded = self.flag(raw.get("superseded"), (*path, "superseded"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if year is None or body is None or text is None:
+            return None
+        return Statement(year, body, text, superseded, sources)
+
+    def statements(self, value: Any, path: PathKey) -> tuple[Statement, ...]:
+        found = self.items(value, path, self.statement)
+        for index, (newer, older) in enumerate(itertools.pairwise(found)):
+            if older.year > newer.year:
+                self.problem(
+                    (*path, index + 1),
+                    "PR025",
+                    f"evidence from {older.year} comes after evidence from {newer.year}; "
+                    "list the newest first",
+                )
+                break
+        return found
+
+    def year(self, value: Any, path: PathKey) -> int | None:
+        if value is None or value is REJECTED:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.problem(path, "PR010", f"expected a year, got {_show(value)}")
+            return None
+        if not FIRST_YEAR <= value <= LAST_YEAR:
+            self.problem(path, "PR027", f"year {value} is not between {FIRST_YEAR} and {LAST_YEAR}")
+            return None
+        return value
+
+    def code(self, value: Any, path: PathKey) -> BillingCode | None:
+        raw = self.mapping(value, path, CODE_FIELDS, required=("system", "code", "label"))
+        if raw is None:
+            return None
+        system = self.vocab(vocab.CODE_SYSTEMS, "code system")(raw.get("system"), (*path, "system"))
+        code = self.text(raw.get("code"), (*path, "code"))
+        label = self.text(raw.get("label"), (*path, "label"))
+        sources = self.source_list(raw.get("sources"), (*path, "sources"))
+        if code is not None and system is not None and not _CODE_SHAPES[system].fullmatch(code):
+            self.problem(
+                (*path, "code"),
+                "PR026",
+                f"{system} code {code!r} must be {_CODE_SHAPE_SAID[system]}, in quotes",
+            )
+            return None
+        if system is None or code is None or label is None:
+            return None
+        return BillingCode(system, code, label, sources)
 
     def relief(self, value: Any, path: PathKey) -> Relief:
         if value is None:
@@ -529,6 +634,18 @@ def _parse_name(c: _Checker, value: Any, path: PathKey) -> LookupName | None:
     return LookupName(name, kinds[0][:-1], ids, origin, sources)
 
 
+def _parse_notice(c: _Checker, value: Any, path: PathKey) -> Notice | None:
+    raw = c.mapping(value, path, NOTICE_FIELDS, required=("id", "text"))
+    if raw is None:
+        return None
+    notice_id = c.ident(raw.get("id"), (*path, "id"))
+    text = c.text(raw.get("text"), (*path, "text"))
+    sources = c.source_list(raw.get("sources"), (*path, "sources"))
+    if notice_id is None or text is None:
+        return None
+    return Notice(notice_id, text, sources)
+
+
 def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:
     raw = c.mapping(value, path, fields.NAMES_IN_CATALOG, required=fields.REQUIRED)
     if raw is None:
@@ -567,7 +684,10 @@ _FIELD_PARSERS: dict[str, Callable[[_Checker, fields.Field, Any, PathKey], Any]]
     fields.CITE: lambda c, f, v, p: c.cite(v, p),
     fields.FACT: lambda c, f, v, p: c.fact(v, p),
     fields.FACTS: lambda c, f, v, p: c.facts(v, p),
-    fields.DURATION: lambda c, f, v, p: c.duration(v, p),
+    fields.DURATION: lambda c, f, v, p: c.duration(v, p, f.measures),
+    fields.BLEEDING: lambda c, f, v, p: c.bleeding(v, p),
+    fields.STATEMENTS: lambda c, f, v, p: c.statements(v, p),
+    fields.CODES: lambda c, f, v, p: c.items(v, p, c.code),
     fields.RELIEF: lambda c, f, v, p: c.relief(v, p),
     fields.LINKS: lambda c, f, v, p: c.items(v, p, c.link),
 }
@@ -577,4 +697,5 @@ _PARSERS: dict[str, Callable[[_Checker, Any, PathKey], Any]] = {
     "sources": _parse_source,
     "conditions": _parse_condition,
     "procedures": _parse_procedure,
+    "notices": _parse_notice,
 }

@@ -198,6 +198,15 @@ def show(
             autocompletion=_names("procedure"),
         ),
     ],
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only these parts, comma-separated, e.g. preparation,aftercare,warning_signs.",
+            autocompletion=_fields,
+        ),
+    ] = None,
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
@@ -207,8 +216,12 @@ def show(
     Example: painref show kyphoplasty
 
     Handout: painref show kyphoplasty --format markdown > kyphoplasty.md
+
+    Checklist: painref show kyphoplasty --section preparation,aftercare,warning_signs
+    --format markdown
     """
-    return commands.show(_paged(no_pager), " ".join(name), _output(json_output, output_format))
+    output = _output(json_output, output_format)
+    return commands.show(_paged(no_pager), " ".join(name), output, section or [])
 
 
 @app.command()
@@ -226,6 +239,13 @@ def compare(
             autocompletion=_fields,
         ),
     ] = None,
+    layout: Annotated[
+        str,
+        typer.Option(
+            help="table (side by side), blocks (one block per field) or auto: blocks "
+            "when the procedures do not fit side by side."
+        ),
+    ] = "auto",
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
@@ -235,7 +255,7 @@ def compare(
     Example: painref compare kyphoplasty vertebroplasty --fields duration,risks
     """
     output = _output(json_output, output_format)
-    return commands.compare(_paged(no_pager), names, fields or [], output)
+    return commands.compare(_paged(no_pager), names, fields or [], output, layout)
 
 
 @app.command()
@@ -268,7 +288,32 @@ def find(
     medication: Annotated[list[str] | None, typer.Option(help="e.g. steroid.")] = None,
     max_minutes: Annotated[
         int | None,
-        typer.Option(min=0, help="Only procedures known to take at most this long."),
+        typer.Option(
+            min=0,
+            help="Only procedures whose procedure time (one level) is known to be at most "
+            "this long.",
+        ),
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="outpatient, day-case or inpatient.", autocompletion=_terms(vocab.SETTINGS)
+        ),
+    ] = None,
+    bleeding_risk: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="low, intermediate or high (ASRA/ESRA guideline).",
+            autocompletion=_terms(vocab.BLEEDING_TIERS),
+        ),
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="Fields to show with each procedure, comma-separated, e.g. duration,setting.",
+            autocompletion=_fields,
+        ),
     ] = None,
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
@@ -288,8 +333,11 @@ def find(
         purposes=tuple(purpose or ()),
         medications=tuple(medication or ()),
         max_minutes=max_minutes,
+        settings=tuple(setting or ()),
+        bleeding_risks=tuple(bleeding_risk or ()),
     )
-    return commands.find(_paged(no_pager), filters, _output(json_output, output_format))
+    output = _output(json_output, output_format)
+    return commands.find(_paged(no_pager), filters, output, columns or [])
 
 
 @app.command()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from painref.catalog.layers import ENV_VAR, Overlay, catalog_files, open_catalog, overlays
 from painref.cli.output import Output
 from painref.core.errors import CatalogError, PainrefError, Problem, UsageProblem
-from painref.core.model import Procedure
+from painref.core.model import Notice, Procedure
 from painref.query.lookup import Lookup
 from painref.query.results import ConditionUse, Entry, Filters, Found, SourceUse
 
@@ -48,30 +48,44 @@ def choose(
 
 
 class Card:
-    __slots__ = ("entry",)
+    __slots__ = ("entry", "sections")
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, sections: tuple[str, ...] = ()) -> None:
         self.entry = entry
+        self.sections = sections  # only these rows (--section); none: the whole card
 
 
 class Comparison:
-    __slots__ = ("entries", "fields")
+    __slots__ = ("entries", "fields", "layout")
 
-    def __init__(self, entries: tuple[Entry, ...], fields: tuple[str, ...]) -> None:
+    def __init__(
+        self, entries: tuple[Entry, ...], fields: tuple[str, ...], layout: str = "auto"
+    ) -> None:
         self.entries = entries
         self.fields = fields
+        self.layout = layout  # table, blocks, or auto: blocks when a table would not fit
 
 
 class FoundList:
-    __slots__ = ("entries", "found")
+    __slots__ = ("columns", "entries", "found", "notices", "untimed")
 
-    def __init__(self, found: tuple[Found, ...], entries: tuple[Entry, ...] = ()) -> None:
+    def __init__(
+        self,
+        found: tuple[Found, ...],
+        entries: tuple[Entry, ...] = (),
+        columns: tuple[str, ...] = (),
+        notices: tuple[Notice, ...] = (),
+        untimed: tuple[Procedure, ...] = (),
+    ) -> None:
         self.found = found
         self.entries = entries
+        self.columns = columns  # fields shown with each procedure
+        self.notices = notices  # shown when the bleeding-risk column is
+        self.untimed = untimed  # left out by --max-minutes: no procedure time recorded
 
 
 class SearchResults:
-    __slots__ = ("entries", "hints", "hits", "query", "unknown")
+    __slots__ = ("entries", "hints", "hits", "notices", "query", "unknown")
 
     def __init__(
         self,
@@ -80,12 +94,14 @@ class SearchResults:
         hints: tuple[str, ...],
         unknown: tuple[str, ...],
         entries: tuple[Entry, ...] = (),
+        notices: tuple[Notice, ...] = (),
     ) -> None:
         self.query = query
         self.hits = hits
         self.hints = hints
         self.unknown = unknown
         self.entries = entries
+        self.notices = notices  # catalog-wide notices that hold the words
 
 
 class ProcedureList:
@@ -196,14 +212,17 @@ def _entries(lookup: Lookup, procedures: Sequence[Any], output: Output) -> tuple
     return tuple(lookup.entry(procedure) for procedure in procedures)
 
 
-def show(choices: Choices, query: str, output: Output) -> Reply:
+def show(choices: Choices, query: str, output: Output, sections: Sequence[str] = ()) -> Reply:
+    chosen = tuple(parse_fields(sections, "--section")) if sections else ()
     lookup = _lookup(choices)
     procedure = lookup.procedure(query)
-    return Reply(Card(lookup.entry(procedure, card=output is not Output.JSON)), output, choices)
+    entry = lookup.entry(procedure, card=output is not Output.JSON)
+    return Reply(Card(entry, chosen), output, choices)
 
 
-def parse_fields(values: Sequence[str]) -> list[str]:
-    """--fields values (repeatable, comma-separated) as field names; none means all."""
+def parse_fields(values: Sequence[str], option: str = "--fields") -> list[str]:
+    """--fields (or --section, --columns) values, repeatable and comma-separated, as
+    field names; none means all."""
     from painref.core.fields import ROWS
 
     if not values:
@@ -226,11 +245,22 @@ def parse_fields(values: Sequence[str]) -> list[str]:
             if name not in chosen:
                 chosen.append(name)
     if not chosen:
-        raise UsageProblem("--fields needs at least one field name")
+        raise UsageProblem(f"{option} needs at least one field name")
     return chosen
 
 
-def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], output: Output) -> Reply:
+LAYOUTS = ("auto", "table", "blocks")
+
+
+def compare(
+    choices: Choices,
+    names: Sequence[str],
+    fields: Sequence[str],
+    output: Output,
+    layout: str = "auto",
+) -> Reply:
+    if layout not in LAYOUTS:
+        raise UsageProblem(f"--layout must be one of: {', '.join(LAYOUTS)} (got {layout!r})")
     chosen = parse_fields(fields)
     lookup = _lookup(choices)
     procedures = []
@@ -241,19 +271,31 @@ def compare(choices: Choices, names: Sequence[str], fields: Sequence[str], outpu
     if len(procedures) < 2:
         raise UsageProblem("compare needs at least two different procedures")
     entries = tuple(lookup.entry(procedure) for procedure in procedures)
-    return Reply(Comparison(entries, tuple(chosen)), output, choices)
+    return Reply(Comparison(entries, tuple(chosen), layout), output, choices)
 
 
-def find(choices: Choices, filters: Filters, output: Output) -> Reply:
+def find(choices: Choices, filters: Filters, output: Output, columns: Sequence[str] = ()) -> Reply:
     if filters == Filters():
         raise UsageProblem(
             "give at least one filter, e.g. --condition sciatica "
             "(or run 'painref list' to see everything)"
         )
+    shown = list(parse_fields(columns, "--columns")) if columns else []
+    # A filter on time, setting or bleeding risk shows what it filtered on.
+    for name, used in (
+        ("duration", filters.max_minutes is not None),
+        ("setting", bool(filters.settings)),
+        ("bleeding_risk", bool(filters.bleeding_risks)),
+    ):
+        if used and name not in shown:
+            shown.append(name)
     lookup = _lookup(choices)
     found = tuple(lookup.find(filters))
-    entries = _entries(lookup, [item.procedure for item in found], output)
-    return Reply(FoundList(found, entries), output, choices)
+    untimed = tuple(lookup.untimed(filters)) if filters.max_minutes is not None else ()
+    wanted = Output.JSON if shown else output  # the columns read each entry
+    entries = _entries(lookup, [item.procedure for item in found], wanted)
+    notices = tuple(lookup.catalog.notices.values()) if "bleeding_risk" in shown else ()
+    return Reply(FoundList(found, entries, tuple(shown), notices, untimed), output, choices)
 
 
 def search(choices: Choices, query: str, output: Output) -> Reply:
@@ -261,10 +303,12 @@ def search(choices: Choices, query: str, output: Output) -> Reply:
 
     parsed = parse_query(query)  # a usage problem is reported before the catalog is read
     lookup = _lookup(choices)
-    hits, hints, unknown = search(lookup.catalog, parsed)
+    hits, hints, unknown, notices = search(lookup.catalog, parsed)
     entries = _entries(lookup, [hit.procedure for hit in hits], output)
     return Reply(
-        SearchResults(query, tuple(hits), tuple(hints), tuple(unknown), entries), output, choices
+        SearchResults(query, tuple(hits), tuple(hints), tuple(unknown), entries, tuple(notices)),
+        output,
+        choices,
     )
 
 

@@ -25,6 +25,8 @@ COMMANDS: dict[
     "show": (
         (("name", True, "procedure"),),
         {
+            "--section": ("section", True, ""),
+            "-s": ("section", True, ""),
             "--format": ("output_format", True, ""),
             "--json": ("json_output", False, ""),
             "--no-pager": ("no_pager", False, ""),
@@ -35,6 +37,7 @@ COMMANDS: dict[
         {
             "--fields": ("fields", True, ""),
             "-f": ("fields", True, ""),
+            "--layout": ("layout", True, ""),
             "--format": ("output_format", True, ""),
             "--json": ("json_output", False, ""),
             "--no-pager": ("no_pager", False, ""),
@@ -51,6 +54,9 @@ COMMANDS: dict[
             "--purpose": ("purpose", True, ""),
             "--medication": ("medication", True, ""),
             "--max-minutes": ("max_minutes", True, ""),
+            "--setting": ("setting", True, ""),
+            "--bleeding-risk": ("bleeding_risk", True, ""),
+            "--columns": ("columns", True, ""),
             "--format": ("output_format", True, ""),
             "--json": ("json_output", False, ""),
             "--no-pager": ("no_pager", False, ""),

@@ -51,26 +51,45 @@ def _markdown(result: c.Result) -> str:
     from painref.render import markdown
 
     if isinstance(result, c.Card):
+        if result.sections:
+            return markdown.checklist(result.entry, result.sections)
         return markdown.procedure_handout(result.entry)
     if isinstance(result, c.Comparison):
-        return markdown.compare_table(result.entries, result.fields)
+        return markdown.compare_table(result.entries, result.fields, result.layout)
     if isinstance(result, c.FoundList):
-        return markdown.found_list(result.found)
+        return markdown.found_list(result.found, _columns(result), result.notices, result.untimed)
     raise TypeError(result)  # the other commands offer no --format
+
+
+def _columns(result: c.FoundList) -> list[list[tuple[str, str]]]:
+    """Each found procedure's columns: (label, text) pairs."""
+    from painref.core.fields import ROWS
+    from painref.query.lines import column_text
+
+    return [
+        [(ROWS[name], column_text(entry, name)) for name in result.columns]
+        for entry in result.entries
+    ]
 
 
 def _rich(result: c.Result, styled: bool) -> RenderableType:
     from painref.render import terminal as t
 
     if isinstance(result, c.Card):
-        return t.procedure_card(result.entry, styled)
+        return t.procedure_card(result.entry, styled, result.sections)
     if isinstance(result, c.Comparison):
-        return t.compare_table(result.entries, result.fields, styled)
+        return t.compare_view(result.entries, result.fields, styled, result.layout)
     if isinstance(result, c.FoundList):
-        return t.found_table(result.found, styled)
+        columns = _columns(result)
+        return t.found_table(result.found, styled, columns, result.notices, result.untimed)
     if isinstance(result, c.SearchResults):
         return t.search_view(
-            list(result.hits), result.query, list(result.hints), list(result.unknown), styled
+            list(result.hits),
+            result.query,
+            list(result.hints),
+            list(result.unknown),
+            styled,
+            result.notices,
         )
     if isinstance(result, c.ProcedureList):
         return t.list_view(result.groups, styled)

@@ -28,7 +28,13 @@ FACTS = "facts"  # a list of them
 DURATION = "duration"  # minutes, low to high, with a note and sources
 RELIEF = "relief"  # when relief starts and how long it lasts, each a fact
 LINKS = "links"  # relations to other procedures
-KINDS = (ID, NAME, NAMES, CHOICE, CHOICES, WORDS, REFS, CITE, FACT, FACTS, DURATION, RELIEF, LINKS)
+BLEEDING = "bleeding"  # a bleeding-risk tier, whether inferred, its basis and sources
+STATEMENTS = "statements"  # dated statements of guideline bodies, newest first
+CODES = "codes"  # procedure code numbers with our own labels
+KINDS = (
+    *(ID, NAME, NAMES, CHOICE, CHOICES, WORDS, REFS, CITE, FACT, FACTS, DURATION, RELIEF, LINKS),
+    *(BLEEDING, STATEMENTS, CODES),
+)
 # Kinds whose values are tags: their sources sit in the procedure's `cite` mapping.
 TAG_KINDS = (CHOICES, WORDS, REFS)
 
@@ -43,6 +49,7 @@ class Field(NamedTuple):
     item: str = ""  # what one value is called ("region"); for REFS, the kind it refers to
     searched: bool = True  # whether `search` reads it (card rows only)
     in_json: bool = True  # `cite` is given as `citations`, by path, after `sources`
+    measures: str = "procedure"  # for DURATION: what its minutes measure unless it says
 
 
 # In the JSON contract's order. `card` gives reading order: what it is, how it's
@@ -59,16 +66,24 @@ TABLE: tuple[Field, ...] = (
     Field("how_it_works", FACT, "How it's done", 5),
     Field("guidance", CHOICES, "Imaging", 6, False, vocab.GUIDANCE, "guidance"),
     Field("medications", WORDS, "Medications and materials", 7),
+    Field("settings", CHOICES, "Where", None, False, vocab.SETTINGS, "setting", searched=False),
     Field("anesthesia", FACT, "Anesthesia", 8),
-    Field("setting", FACT, "Setting", 10),
+    Field("setting", FACT, "Setting", 11),
     Field("duration", DURATION, "Duration", 9),
-    Field("recovery", FACT, "Recovery", 11),
-    Field("relief", RELIEF, "Relief", 12),
-    Field("conditions", REFS, "Treats", 13, item="condition"),
-    Field("candidacy", FACTS, "Who it's for", 14),
-    Field("contraindications", FACTS, "Who should not have it", 15),
-    Field("risks", FACTS, "Risks", 16),
-    Field("related", LINKS, "Related", 17),
+    Field("visit_duration", DURATION, "Whole visit", 10, measures="visit"),
+    Field("preparation", FACTS, "How to prepare", 12),
+    Field("recovery", FACT, "Recovery", 13),
+    Field("aftercare", FACTS, "Afterwards", 14),
+    Field("warning_signs", FACTS, "When to get help", 15),
+    Field("relief", RELIEF, "Relief", 16),
+    Field("conditions", REFS, "Treats", 17, item="condition"),
+    Field("candidacy", FACTS, "Who it's for", 18),
+    Field("contraindications", FACTS, "Who should not have it", 19),
+    Field("risks", FACTS, "Risks", 20),
+    Field("bleeding_risk", BLEEDING, "Bleeding risk", 21),
+    Field("evidence", STATEMENTS, "Evidence and guidance", 22),
+    Field("codes", CODES, "Procedure codes", 23),
+    Field("related", LINKS, "Related", 24),
     Field("cite", CITE, searched=False, in_json=False),
 )
 

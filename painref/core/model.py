@@ -63,6 +63,44 @@ class Duration(NamedTuple):
     max_minutes: int
     note: str | None
     sources: tuple[str, ...]
+    measures: str = "procedure"  # a key of vocab.MEASURES
+    per: str | None = None  # a key of vocab.PER: the minutes are for one level, vertebra...
+
+
+class Bleeding(NamedTuple):
+    """A procedure's bleeding-risk tier in the ASRA/ESRA pain-procedure guideline."""
+
+    tier: str  # a key of vocab.BLEEDING_TIERS
+    inferred: bool  # the guideline's table does not name it: a tier inferred from its classes
+    basis: str
+    sources: tuple[str, ...]
+
+
+class Statement(NamedTuple):
+    """What a guideline body or review concluded, and when."""
+
+    year: int
+    body: str
+    text: str
+    superseded: bool
+    sources: tuple[str, ...]
+
+
+class BillingCode(NamedTuple):
+    """A procedure code number with our own label (CPT descriptors are copyrighted)."""
+
+    system: str  # a key of vocab.CODE_SYSTEMS
+    code: str
+    label: str
+    sources: tuple[str, ...]
+
+
+class Notice(NamedTuple):
+    """A catalog-wide line shown with every procedure, e.g. about blood thinners."""
+
+    id: str
+    text: str
+    sources: tuple[str, ...]
 
 
 class Relief(NamedTuple):
@@ -94,14 +132,22 @@ class Procedure(NamedTuple):
     cite: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     summary: Fact | None = None
     how_it_works: Fact | None = None
+    settings: tuple[str, ...] = ()
     anesthesia: Fact | None = None
     setting: Fact | None = None
     duration: Duration | None = None
+    visit_duration: Duration | None = None
+    preparation: tuple[Fact, ...] = ()
     recovery: Fact | None = None
+    aftercare: tuple[Fact, ...] = ()
+    warning_signs: tuple[Fact, ...] = ()
     relief: Relief = Relief()
     candidacy: tuple[Fact, ...] = ()
     contraindications: tuple[Fact, ...] = ()
     risks: tuple[Fact, ...] = ()
+    bleeding_risk: Bleeding | None = None
+    evidence: tuple[Statement, ...] = ()
+    codes: tuple[BillingCode, ...] = ()
     # Links in both directions, filled in by the catalog.
     related: tuple[Link, ...] = ()
 
@@ -114,16 +160,16 @@ class Procedure(NamedTuple):
                 cited[name] = self.cite[name]
         for field in fields.TABLE:
             value = getattr(self, field.name)
-            if field.kind in (fields.FACT, fields.DURATION) and value is not None:
+            if field.kind in (fields.FACT, fields.DURATION, fields.BLEEDING) and value is not None:
                 cited[field.name] = value.sources
             elif field.kind == fields.RELIEF:
                 for part in ("onset", "lasts"):
                     fact = getattr(value, part)
                     if fact is not None:
                         cited[f"{field.name}.{part}"] = fact.sources
-            elif field.kind in (fields.FACTS, fields.LINKS):
+            elif field.kind in (fields.FACTS, fields.LINKS, fields.STATEMENTS, fields.CODES):
                 for index, item in enumerate(value):
-                    if item.sources or field.kind == fields.FACTS:  # a link may cite none
+                    if item.sources or field.kind != fields.LINKS:  # a link may cite none
                         cited[f"{field.name}[{index}]"] = item.sources
         return cited
 

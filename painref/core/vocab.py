@@ -44,6 +44,35 @@ GUIDANCE: dict[str, str] = {
     "none": "no imaging",
 }
 
+SETTINGS: dict[str, str] = {
+    "outpatient": "outpatient (home the same day)",
+    "day-case": "day case (a hospital bed for the day)",
+    "inpatient": "inpatient (a night or more in hospital)",
+}
+
+# Bleeding-risk tiers of the ASRA/ESRA pain-procedure guideline.
+BLEEDING_TIERS: dict[str, str] = {
+    "low": "low",
+    "intermediate": "intermediate",
+    "high": "high",
+}
+
+# What a duration's minutes measure, and what one unit of it is.
+MEASURES: dict[str, str] = {
+    "procedure": "procedure time",
+    "needle": "needle time only",
+    "visit": "whole visit, arrival to discharge",
+}
+PER: dict[str, str] = {
+    "level": "per level",
+    "vertebra": "per vertebra",
+    "joint": "per joint",
+    "side": "per side",
+}
+
+# Code systems a procedure's codes come from.
+CODE_SYSTEMS: dict[str, str] = {"CPT": "CPT", "HCPCS": "HCPCS Level II"}
+
 # Other words people use for vocabulary values, for `find` filters.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "fluoroscopy": ("x-ray", "xray", "live x-ray", "fluoro"),
@@ -57,6 +86,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "limbs": ("arm", "leg", "arms and legs"),
     "diagnostic": ("diagnosis", "test"),
     "therapeutic": ("treatment", "therapy"),
+    "outpatient": ("same day", "same-day", "walk in", "clinic", "office"),
+    "day-case": ("day case", "daycase", "day surgery", "day unit"),
+    "inpatient": ("overnight", "hospital stay", "admission", "admitted"),
+    "intermediate": ("medium", "moderate"),
 }
 
 # Where a lookup name comes from (the catalog's `names` section).

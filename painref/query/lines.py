@@ -3,10 +3,11 @@ behind it: what cards, handouts, compare and search all show."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from painref.core import fields, vocab
-from painref.core.model import Fact
+from painref.core.model import Duration, Fact
 from painref.query.results import Entry
 
 
@@ -39,7 +40,27 @@ def field_lines(entry: Entry, name: str) -> list[Line]:
         if value is None:
             return []
         note = f" ({value.note})" if value.note else ""
-        return [Line(format_minutes(value.min_minutes, value.max_minutes) + note, value.sources)]
+        return [Line(duration_text(value) + note, value.sources)]
+    if kind == fields.BLEEDING:
+        if value is None:
+            return []
+        tier = vocab.BLEEDING_TIERS[value.tier].capitalize()
+        how = "inferred, not named in the guideline" if value.inferred else "named in the guideline"
+        return [Line(f"{tier} ({how}): {value.basis}", value.sources)]
+    if kind == fields.STATEMENTS:
+        return [
+            Line(
+                f"{item.year}, {item.body}{SUPERSEDED if item.superseded else ''}: {item.text}",
+                item.sources,
+                bullet=True,
+            )
+            for item in value
+        ]
+    if kind == fields.CODES:
+        return [
+            Line(f"{item.system} {item.code}: {item.label}", item.sources, bullet=True)
+            for item in value
+        ]
     if kind == fields.RELIEF:
         if value.onset is None and value.lasts is None:
             return []
@@ -59,8 +80,41 @@ def field_lines(entry: Entry, name: str) -> list[Line]:
     raise KeyError(name)
 
 
+SUPERSEDED = " (superseded by newer guidance)"
+
+
+def notice_lines(entries: Sequence[Entry]) -> list[Line]:
+    """The catalog's notices, which every card, handout and comparison shows once."""
+    notices = entries[0].notices if entries else ()
+    return [Line(notice.text, notice.sources) for notice in notices]
+
+
+def column_text(entry: Entry, name: str) -> str:
+    """A field in a few words, as a `find` column shows it."""
+    procedure = entry.procedure
+    if name == "duration" or name == "visit_duration":
+        value = getattr(procedure, name)
+        return duration_text(value) if value else "not recorded"
+    if name == "setting" and procedure.settings:
+        return ", ".join(procedure.settings)
+    if name == "bleeding_risk":
+        risk = procedure.bleeding_risk
+        if risk is None:
+            return "not recorded"
+        return f"{risk.tier} (inferred)" if risk.inferred else risk.tier
+    lines = field_lines(entry, name)
+    return "; ".join(line.text for line in lines) if lines else vocab.NOT_STATED
+
+
 def _part(label: str, fact: Fact | None) -> Line:
     return Line(f"{label}: {fact.text if fact else vocab.NOT_STATED}", fact.sources if fact else ())
+
+
+def duration_text(duration: Duration) -> str:
+    """Its minutes and what they measure: "45-60 minutes per vertebra (procedure time)"."""
+    per = f" {vocab.PER[duration.per]}" if duration.per else ""
+    minutes = format_minutes(duration.min_minutes, duration.max_minutes)
+    return f"{minutes}{per} ({vocab.MEASURES[duration.measures]})"
 
 
 def format_minutes(low: int, high: int) -> str:

@@ -289,11 +289,13 @@ class Lookup:
     def source_uses(self, procedure: Procedure | None = None) -> list[SourceUse]:
         """Every source (or those of one procedure) with what cites it: source
         documents first by file name, then public pages by title; citers by id."""
-        wanted = set(procedure.source_ids()) if procedure else set(self.sources)
+        # A notice's sources are cited on every card, as the notice is shown there.
+        notice_sources = {s for notice in self.catalog.notices.values() for s in notice.sources}
+        wanted = set(procedure.source_ids()) | notice_sources if procedure else set(self.sources)
         # One pass over the citers, not one per source.
         procedures_of: dict[str, list[Procedure]] = {source_id: [] for source_id in wanted}
         for citer in sorted(self.procedures.values(), key=lambda p: p.id):
-            for source_id in citer.source_ids():
+            for source_id in dict.fromkeys((*citer.source_ids(), *notice_sources)):
                 if source_id in procedures_of:
                     procedures_of[source_id].append(citer)
         conditions_of: dict[str, list[Condition]] = {source_id: [] for source_id in wanted}
@@ -405,6 +407,11 @@ class Lookup:
         }
         purposes = {_vocab_term(term, vocab.PURPOSES, "purpose") for term in filters.purposes}
         medications = [self._medication_term(term) for term in filters.medications]
+        settings = {_vocab_term(term, vocab.SETTINGS, "setting") for term in filters.settings}
+        tiers = {
+            _vocab_term(term, vocab.BLEEDING_TIERS, "bleeding-risk tier")
+            for term in filters.bleeding_risks
+        }
         if filters.max_minutes is not None and filters.max_minutes < 0:
             raise UsageProblem("--max-minutes must be zero or more")
 
@@ -425,13 +432,24 @@ class Lookup:
                 term in normalise(med) for term in medications for med in procedure.medications
             ):
                 continue
-            if filters.max_minutes is not None and (
-                procedure.duration is None or procedure.duration.max_minutes > filters.max_minutes
-            ):
+            if settings and not settings.intersection(procedure.settings):
                 continue
+            risk = procedure.bleeding_risk
+            if tiers and (risk is None or risk.tier not in tiers):
+                continue
+            if filters.max_minutes is not None:
+                minutes = procedure_minutes(procedure)
+                if minutes is None or minutes > filters.max_minutes:
+                    continue
             shown = matched if wanted_conditions else procedure.conditions
             found.append(Found(procedure, tuple(self.conditions[c] for c in shown)))
         return found
+
+    def untimed(self, filters: Filters) -> list[Procedure]:
+        """What --max-minutes could not judge: the procedures that pass every other
+        filter but have no procedure time recorded."""
+        others = self.find(filters._replace(max_minutes=None))
+        return [item.procedure for item in others if procedure_minutes(item.procedure) is None]
 
     def _medication_term(self, term: str) -> str:
         _within_limit(term, "medication")
@@ -450,6 +468,16 @@ class Lookup:
         )
 
 
+def procedure_minutes(procedure: Procedure) -> int | None:
+    """The most a procedure takes on the table (for one level or vertebra where the
+    time is given per level), as --max-minutes reads it: None when only a needle
+    time or nothing is recorded."""
+    duration = procedure.duration
+    if duration is None or duration.measures != "procedure":
+        return None
+    return duration.max_minutes
+
+
 def entry_of(
     catalog: Catalog,
     procedure: Procedure,
@@ -457,13 +485,21 @@ def entry_of(
     sources: bool = True,
 ) -> Entry:
     """A procedure with the records it refers to looked up in the catalog (`sources`:
-    its sources too, which only a card, a handout and JSON show)."""
+    its sources too, which only a card, a handout and JSON show), and the catalog's
+    notices, whose sources come after its own."""
+    notices = tuple(catalog.notices.values())
+    cited = catalog.sources_of(procedure) if sources else ()
+    if sources and notices:
+        own = {source.id for source in cited}
+        extra = dict.fromkeys(s for n in notices for s in n.sources if s not in own)
+        cited = (*cited, *(catalog.sources[source_id] for source_id in extra))
     return Entry(
         procedure,
         catalog.conditions_of(procedure),
         {link.id: catalog.procedures[link.id].name for link in procedure.related},
-        catalog.sources_of(procedure) if sources else (),
+        cited,
         shown_aliases,
+        notices,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from painref.core.model import Code, Condition, Procedure, Source
+from painref.core.model import Code, Condition, Notice, Procedure, Source
 
 
 class Filters(NamedTuple):
@@ -19,6 +19,8 @@ class Filters(NamedTuple):
     purposes: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
     max_minutes: int | None = None
+    settings: tuple[str, ...] = ()
+    bleeding_risks: tuple[str, ...] = ()
 
 
 class Found(NamedTuple):
@@ -51,3 +53,4 @@ class Entry(NamedTuple):
     related_names: Mapping[str, str]  # each related procedure's name, by id
     sources: tuple[Source, ...]  # every source it cites, in order of first citation
     shown_aliases: tuple[str, ...] = ()  # "also called" on a card
+    notices: tuple[Notice, ...] = ()  # catalog-wide lines shown with its bleeding risk

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from painref.catalog.records import Catalog
 from painref.core import fields
 from painref.core.errors import UsageProblem
-from painref.core.model import Procedure
+from painref.core.model import Notice, Procedure
 from painref.core.text import SPELLINGS, STOPWORDS, normalise
 from painref.query.hits import Excerpt, Hit
 from painref.query.lines import field_lines
@@ -119,6 +119,7 @@ class Results(NamedTuple):
     hits: list[Hit]
     suggestions: list[str]  # catalog words close to the terms that look misspelt
     unknown: list[str]  # words no procedure has (and no misspelling of one)
+    notices: tuple[Notice, ...] = ()  # catalog-wide notices that hold every term
 
 
 def stem(word: str) -> str:
@@ -239,7 +240,28 @@ def search(catalog: Catalog, query: Query) -> Results:
     hits = [hit for hit in enough if hit.score >= best * KEEP_SCORE]
     hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.casefold(), hit.procedure.id))
     suggestions = list(dict.fromkeys(word for words in misspelt.values() for word in words))
-    return Results(hits, suggestions, unknown)
+    notices = [notice for notice in catalog.notices.values() if _holds_all(notice.text, query)]
+    if notices:  # a word a notice holds is known, though no procedure's own text has it
+        known = {t.typed for t in query.terms if _holds_all(notices[0].text, _only(query, t))}
+        unknown = [word for word in unknown if word not in known]
+    return Results(hits, suggestions, unknown, tuple(notices))
+
+
+def _only(query: Query, term: Term) -> Query:
+    return query._replace(terms=(term,))
+
+
+def _holds_all(text: str, query: Query) -> bool:
+    """Whether a text holds every term of the query, in one of its forms (a word
+    matches a word it begins or shares a stem with)."""
+    words = [normal for *_, normal, _ in _words(_Segment("notice", text))]
+    return all(
+        any(
+            all(any(w == part or w.startswith(stem(part)) for w in words) for part in form)
+            for form in term.forms
+        )
+        for term in query.terms
+    )
 
 
 def _held(found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]]) -> set[str]:
@@ -286,7 +308,8 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
     looked_up = catalog.lookup_names_of(procedure.id)
     if looked_up:
         yield _Segment("names", "; ".join(name.name for name in looked_up))
-    entry = entry_of(catalog, procedure, sources=False)  # lines need no source titles
+    # Lines need no source titles; catalog-wide notices are searched once, not per procedure.
+    entry = entry_of(catalog, procedure, sources=False)._replace(notices=())
     for name in SEARCHED:
         if fields.BY_NAME[name].kind == fields.REFS:
             for condition in entry.conditions:

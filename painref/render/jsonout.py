@@ -32,7 +32,16 @@ _AS_JSON: dict[str, Callable[[Entry, Any], Any]] = {
         "min_minutes": v.min_minutes if v else None,
         "max_minutes": v.max_minutes if v else None,
         "note": v.note if v else None,
+        "measures": v.measures if v else None,
+        "per": v.per if v else None,
     },
+    fields.BLEEDING: lambda e, v: (
+        {"tier": v.tier, "inferred": v.inferred, "basis": v.basis} if v else None
+    ),
+    fields.STATEMENTS: lambda e, v: [
+        {"year": s.year, "body": s.body, "text": s.text, "superseded": s.superseded} for s in v
+    ],
+    fields.CODES: lambda e, v: [{"system": c.system, "code": c.code, "label": c.label} for c in v],
     fields.RELIEF: lambda e, v: {"onset": _text(v.onset), "lasts": _text(v.lasts)},
     fields.LINKS: lambda e, v: [
         {"id": link.id, "name": e.related_names[link.id], "relation": link.relation} for link in v
@@ -50,6 +59,10 @@ def procedure_object(entry: Entry) -> dict[str, Any]:
     }
     value["sources"] = [_source_ref(s) for s in entry.sources]
     value["citations"] = {path: list(ids) for path, ids in procedure.citations().items()}
+    value["notices"] = [
+        {"id": notice.id, "text": notice.text, "sources": list(notice.sources)}
+        for notice in entry.notices
+    ]
     return value
 
 

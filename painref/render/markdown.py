@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from painref.core import vocab
 from painref.core.fields import ROWS
-from painref.core.model import Source
+from painref.core.model import Notice, Procedure, Source
 from painref.core.safetext import UNSAFE, neutralise
-from painref.query.lines import Line, field_lines
+from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import Entry, Found
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
@@ -71,11 +71,34 @@ def procedure_handout(entry: Entry) -> str:
             continue  # in the subtitle
         blocks.append(f"## {label}")
         blocks.extend(_field_blocks(field_lines(entry, name), citations))
-    return _document([*blocks, *_sources([entry], citations)])
+    return _document([*blocks, *_notices([entry], citations), *_sources([entry], citations)])
 
 
-def compare_table(entries: Sequence[Entry], fields: Sequence[str]) -> str:
-    """Procedures side by side, one table row per field; rows that differ are marked."""
+def checklist(entry: Entry, sections: Sequence[str]) -> str:
+    """Only the chosen parts of a procedure, each item a box to tick: a printable
+    checklist for before and after it."""
+    procedure = entry.procedure
+    citations = Citations()
+    blocks = [f"# {_inline(procedure.name)}: checklist", f"Catalog id: {_code(procedure.id)}"]
+    for name in sections:
+        blocks.append(f"## {ROWS[name]}")
+        lines = field_lines(entry, name)
+        if not lines:
+            blocks.append(_missing())
+            continue
+        blocks.append("\n".join(f"- [ ] {_marked(line, citations)}" for line in lines))
+    return _document([*blocks, *_notices([entry], citations), *_sources([entry], citations)])
+
+
+# More procedures than this read better as blocks than as table columns in a handout.
+MAX_TABLE_COLUMNS = 4
+
+
+def compare_table(entries: Sequence[Entry], fields: Sequence[str], layout: str = "auto") -> str:
+    """Procedures side by side, one table row per field (or, with more than fit on a
+    page, one section per field); rows that differ are marked."""
+    if layout == "blocks" or (layout == "auto" and len(entries) > MAX_TABLE_COLUMNS):
+        return _compare_blocks(entries, fields)
     procedures = [entry.procedure for entry in entries]
     citations = Citations()
     rows = [
@@ -92,26 +115,66 @@ def compare_table(entries: Sequence[Entry], fields: Sequence[str]) -> str:
         "\n".join(rows),
         DIFFERS_LEGEND,
     ]
-    return _document([*blocks, *_sources(entries, citations)])
+    return _document([*blocks, *_notices(entries, citations), *_sources(entries, citations)])
 
 
-def found_list(found: Sequence[Found]) -> str:
-    """The procedures a `find` matched: name, id, conditions treated and summary."""
+def _compare_blocks(entries: Sequence[Entry], fields: Sequence[str]) -> str:
+    procedures = [entry.procedure for entry in entries]
+    citations = Citations()
+    blocks = ["# Compare: " + ", ".join(_inline(p.name) for p in procedures)]
+    for name in fields:
+        per_procedure = [field_lines(entry, name) for entry in entries]
+        mark = f"{DIFFERS} " if differ(per_procedure) else ""
+        blocks.append(f"## {mark}{ROWS[name]}")
+        blocks.append(
+            "\n".join(
+                f"- **{_inline(entry.procedure.name)}**: {_table_cell(lines, citations)}"
+                for entry, lines in zip(entries, per_procedure, strict=True)
+            )
+        )
+    return _document(
+        [*blocks, DIFFERS_LEGEND, *_notices(entries, citations), *_sources(entries, citations)]
+    )
+
+
+def found_list(
+    found: Sequence[Found],
+    columns: Sequence[Sequence[tuple[str, str]]] = (),
+    notices: Sequence[Notice] = (),
+    untimed: Sequence[Procedure] = (),
+) -> str:
+    """The procedures a `find` matched: name, id, conditions treated, summary and
+    the chosen columns."""
     blocks = ["# Procedures found"]
+    left_out = (
+        [escape(f"Not listed, as no procedure time is recorded for them: {_ids(untimed)}.")]
+        if untimed
+        else []
+    )
     if not found:
         blocks.append(f"*{escape('No procedure matches all of those filters.')}*")
-        return _document([*blocks, *_note()])
+        return _document([*blocks, *left_out, *_note()])
     items = []
-    for item in found:
+    for index, item in enumerate(found):
         procedure = item.procedure
         treats = ", ".join(_inline(c.name) for c in item.matched_conditions) or _missing()
         summary = _inline(procedure.summary.text) if procedure.summary else _missing()
+        extra = "".join(
+            f"\n  {escape(label)}: {_inline(value)}."
+            for label, value in (columns[index] if columns else ())
+        )
         # The summary continues the item on its own line (read as one paragraph).
         items.append(
-            f"- **{_inline(procedure.name)}** ({_code(procedure.id)}): treats {treats}\n  {summary}"
+            f"- **{_inline(procedure.name)}** ({_code(procedure.id)}): treats {treats}\n"
+            f"  {summary}{extra}"
         )
     count = f"{len(found)} procedure{'s' if len(found) != 1 else ''}."
-    return _document([*blocks, "\n".join(items), count, *_note()])
+    said = [_inline(notice.text) for notice in notices]
+    return _document([*blocks, "\n".join(items), *said, *left_out, count, *_note()])
+
+
+def _ids(procedures: Sequence[Procedure]) -> str:
+    return ", ".join(procedure.id for procedure in procedures)
 
 
 # Pieces -----------------------------------------------------------------------
@@ -183,6 +246,14 @@ def _code(text: str) -> str:
     edge = text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ")
     pad = " " if edge else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _notices(entries: Sequence[Entry], citations: Citations) -> list[str]:
+    """The notices every handout and comparison shows, under their own heading."""
+    lines = notice_lines(entries)
+    if not lines:
+        return []
+    return ["## Please note", *(f"**{_marked(line, citations)}**" for line in lines)]
 
 
 def _sources(entries: Sequence[Entry], citations: Citations) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.style import Style
 from rich.table import Table
@@ -14,8 +14,8 @@ from rich.text import Text
 
 from painref.core import vocab
 from painref.core.fields import ROWS
-from painref.core.model import Procedure, Source
-from painref.query.lines import Line, field_lines
+from painref.core.model import Notice, Procedure, Source
+from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import ConditionUse, Entry, Found, SourceUse
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
@@ -80,15 +80,16 @@ def _note() -> Text:
     return Text(vocab.EDUCATIONAL_NOTE, style=MISSING_STYLE)
 
 
-def procedure_card(entry: Entry, styled: bool) -> RenderableType:
+def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> RenderableType:
+    """The whole card, or only the rows in `sections`."""
     procedure = entry.procedure
     citations = Citations()
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
     grid.add_column(ratio=1)
     for name, label in ROWS.items():
-        if name == "category":
-            continue  # shown in the heading
+        if name == "category" or (sections and name not in sections):
+            continue  # the category is shown in the heading
         grid.add_row(Text(_short_label(label)), _lines_text(field_lines(entry, name), citations))
 
     heading = Text()
@@ -98,10 +99,11 @@ def procedure_card(entry: Entry, styled: bool) -> RenderableType:
     aliases = entry.shown_aliases
     if aliases:
         subtitle.append(" · also called: " + ", ".join(aliases), style="dim")
+    said = _notices(entry, citations=citations)
     if styled:
         return Group(
             Panel(
-                Group(subtitle, Text(), grid),
+                Group(subtitle, Text(), grid, *said),
                 title=heading,
                 title_align="left",
                 box=box.ROUNDED,
@@ -112,18 +114,90 @@ def procedure_card(entry: Entry, styled: bool) -> RenderableType:
             _note(),
         )
     return Group(
-        heading, subtitle, Text(), grid, Text(), _sources([entry], citations), Text(), _note()
+        heading,
+        subtitle,
+        Text(),
+        grid,
+        *said,
+        Text(),
+        _sources([entry], citations),
+        Text(),
+        _note(),
     )
+
+
+def _notices(*entries: Entry, citations: Citations | None = None) -> list[RenderableType]:
+    """The notices every card and comparison shows, after a blank line."""
+    lines = notice_lines(entries)
+    if not lines:
+        return []
+    return [Text(), _lines_text(lines, citations or Citations())]
 
 
 _SHORT_LABELS = {
     "Medications and materials": "Medications",
     "Who should not have it": "Not for",
+    "How to prepare": "Preparing",
+    "When to get help": "Get help if",
+    "Evidence and guidance": "Evidence",
+    "Procedure codes": "Codes",
 }
 
 
 def _short_label(label: str) -> str:
     return _SHORT_LABELS.get(label, label)
+
+
+# A procedure's column in compare needs at least this many characters to read well.
+MIN_COLUMN = 18
+_LABEL_WIDTH = 15
+
+
+class _FitsOrBlocks:
+    """Compare side by side when every procedure gets a readable column at the width
+    it is drawn at, else one block per field."""
+
+    def __init__(self, entries: Sequence[Entry], fields: Sequence[str], styled: bool) -> None:
+        self.entries, self.fields, self.styled = entries, fields, styled
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wanted = _LABEL_WIDTH + len(self.entries) * (MIN_COLUMN + 3)
+        if wanted <= options.max_width:
+            yield compare_table(self.entries, self.fields, self.styled)
+        else:
+            yield compare_blocks(self.entries, self.fields, self.styled)
+
+
+def compare_view(
+    entries: Sequence[Entry], fields: Sequence[str], styled: bool, layout: str = "auto"
+) -> RenderableType:
+    if layout == "table":
+        return compare_table(entries, fields, styled)
+    if layout == "blocks":
+        return compare_blocks(entries, fields, styled)
+    return _FitsOrBlocks(entries, fields, styled)
+
+
+def compare_blocks(entries: Sequence[Entry], fields: Sequence[str], styled: bool) -> RenderableType:
+    """One block per field, a line (or lines) per procedure: readable at any number."""
+    citations = Citations()
+    parts: list[RenderableType] = []
+    for name in fields:
+        lines = [field_lines(entry, name) for entry in entries]
+        heading = Text()
+        heading.append(f"{DIFFERS} " if differ(lines) else "", style=DIFFERS_STYLE)
+        heading.append(ROWS[name], style="bold underline")
+        parts.append(heading)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=2)
+        grid.add_column(ratio=1)
+        for entry, each in zip(entries, lines, strict=True):
+            grid.add_row(Text("•"), Text(entry.procedure.name, style=LABEL_STYLE))
+            grid.add_row(Text(), _lines_text(each, citations))
+        parts.extend([grid, Text()])
+    legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
+    said = _notices(*entries, citations=citations)
+    return Group(*parts, legend, *said, Text(), _sources(entries, citations), Text(), _note())
 
 
 def compare_table(entries: Sequence[Entry], fields: Sequence[str], styled: bool) -> RenderableType:
@@ -134,7 +208,7 @@ def compare_table(entries: Sequence[Entry], fields: Sequence[str], styled: bool)
         header_style="bold",
         expand=True,
     )
-    table.add_column("", style=LABEL_STYLE, no_wrap=True, width=15)
+    table.add_column("", style=LABEL_STYLE, no_wrap=True, width=_LABEL_WIDTH)
     for entry in entries:
         table.add_column(Text(entry.procedure.name), ratio=1, overflow="fold")
     for name in fields:
@@ -144,21 +218,33 @@ def compare_table(entries: Sequence[Entry], fields: Sequence[str], styled: bool)
         label.append(_short_label(ROWS[name]))
         table.add_row(label, *(_lines_text(each, citations) for each in lines))
     legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
-    return Group(table, legend, Text(), _sources(entries, citations), Text(), _note())
+    said = _notices(*entries, citations=citations)
+    return Group(table, legend, *said, Text(), _sources(entries, citations), Text(), _note())
 
 
 DIFFERS_STYLE = "bold yellow"
 
 
-def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
+def found_table(
+    found: Sequence[Found],
+    styled: bool,
+    columns: Sequence[Sequence[tuple[str, str]]] = (),
+    notices: Sequence[Notice] = (),
+    untimed: Sequence[Procedure] = (),
+) -> RenderableType:
+    """Each procedure found with what it treats, its summary and its `columns`
+    ((label, text) pairs, one list per procedure)."""
+    left_out = _untimed(untimed)
     if not found:
         return Group(
-            Text("No procedure matches all of those filters.", style=MISSING_STYLE), _note()
+            Text("No procedure matches all of those filters.", style=MISSING_STYLE),
+            *left_out,
+            _note(),
         )
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=2)
     grid.add_column(ratio=1)
-    for item in found:
+    for index, item in enumerate(found):
         procedure = item.procedure
         heading = _named(procedure.name, procedure.id)
         treats = Text("treats: ", style=LABEL_STYLE)
@@ -171,12 +257,29 @@ def found_table(found: Sequence[Found], styled: bool) -> RenderableType:
         grid.add_row(Text("•"), heading)
         grid.add_row(Text(), treats)
         grid.add_row(Text(), summary)
+        for label, value in columns[index] if columns else ():
+            shown = Text(f"{_short_label(label).lower()}: ", style=LABEL_STYLE)
+            shown.append(value)
+            grid.add_row(Text(), shown)
     count = Text(
         f"{len(found)} procedure{'s' if len(found) != 1 else ''}. "
         "Run 'painref show ID' for details.",
         style="dim",
     )
-    return Group(grid, Text(), count, Text(), _note())
+    said = [Text(notice.text) for notice in notices]
+    return Group(grid, Text(), *said, *left_out, count, Text(), _note())
+
+
+def _untimed(untimed: Sequence[Procedure]) -> list[RenderableType]:
+    if not untimed:
+        return []
+    names = ", ".join(procedure.id for procedure in untimed)
+    return [
+        Text(
+            f"Not listed, as no procedure time is recorded for them: {names}.",
+            style=MISSING_STYLE,
+        )
+    ]
 
 
 HIGHLIGHT_STYLE = "bold yellow"
@@ -189,14 +292,21 @@ def search_view(
     suggestions: Sequence[str],
     unknown: Sequence[str],
     styled: bool,
+    notices: Sequence[Notice] = (),
 ) -> RenderableType:
     shown = repr(query)
+    said = _notices_found(notices)
     if not hits:
-        parts: list[RenderableType] = [Text(f"No procedure mentions {shown}.", style=MISSING_STYLE)]
+        parts: list[RenderableType] = [
+            *said,
+            Text(f"No procedure's own text mentions {shown}.", style=MISSING_STYLE)
+            if notices
+            else Text(f"No procedure mentions {shown}.", style=MISSING_STYLE),
+        ]
         if suggestions:
             parts.append(Text(f"Did you mean: {', '.join(suggestions)}?"))
         return Group(*parts, Text(), _note())
-    parts = []
+    parts = [*said]
     for hit in hits:
         heading = _named(hit.procedure.name, hit.procedure.id)
         parts.append(_hanging("•", heading))
@@ -221,6 +331,17 @@ def search_view(
     return Group(*parts, Text(), count, Text(), _note())
 
 
+def _notices_found(notices: Sequence[Notice]) -> list[RenderableType]:
+    """Notices the search words are in: shown once, above the procedures, as every
+    card shows them."""
+    parts: list[RenderableType] = []
+    for notice in notices:
+        heading = Text("On every card", style="bold")
+        heading.append(f"  ({notice.id})", style="dim")
+        parts.extend([_hanging("•", heading), _hanging("", Text(notice.text)), Text()])
+    return parts
+
+
 def _highlighted(excerpt: Excerpt) -> Text:
     text = Text(excerpt.text)
     for start, end in excerpt.spans:
@@ -232,12 +353,13 @@ def list_view(groups: Mapping[str, Sequence[Procedure]], styled: bool) -> Render
     parts: list[RenderableType] = []
     for category, procedures in groups.items():
         parts.append(Text(vocab.CATEGORIES[category].capitalize(), style="bold underline"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, style="cyan")
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        # One line each, never cropped: an id stays whole, ready to paste into `show`.
+        widest = max(len(procedure.id) for procedure in procedures)
         for procedure in procedures:
-            grid.add_row(Text(procedure.id), Text(procedure.name))
-        parts.extend([grid, Text()])
+            line = Text(procedure.id.ljust(widest), style="cyan", no_wrap=True, overflow="ignore")
+            line.append(f"  {procedure.name}", style="")
+            parts.append(line)
+        parts.append(Text())
     total = sum(len(items) for items in groups.values())
     parts.append(Text(f"{total} procedures. Run 'painref show ID' for one of them.", style="dim"))
     return Group(*parts)
