@@ -231,7 +231,7 @@ requests = st.builds(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(env=requests)
 @example(env=_request("bash", ["show"], "kyp"))

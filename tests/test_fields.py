@@ -36,6 +36,5 @@ def test_closed_fields_name_their_vocabulary_and_tags_are_cited() -> None:
     for field in fields.TABLE:
         if field.kind in (fields.CHOICE, fields.CHOICES):
             assert field.vocabulary and field.item, field.name
-    assert fields.TAG_FIELDS == (
-        *("purpose", "regions", "guidance", "medications", "settings", "conditions"),
-    )
+    tags = ("purpose", "regions", "guidance", "medications", "settings", "conditions")
+    assert tags == fields.TAG_FIELDS

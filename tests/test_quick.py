@@ -22,7 +22,7 @@ from painref.cli.quick import quick_command
 from tests.conftest import FIXTURES, MINI
 
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 NAMES = [
