@@ -33,7 +33,7 @@ evaluate:  ## lookup quality on the labelled queries
 	$(BIN)/python bench/evaluate.py
 
 golden:  ## rewrite golden files and docs examples after a deliberate change; review the diff
-	PAINREF_UPDATE_DOCS=1 $(BIN)/pytest tests/test_golden.py tests/test_markdown.py tests/test_bad_input.py tests/test_readme.py
+	PAINREF_UPDATE_DOCS=1 $(BIN)/pytest -n 0 tests/test_golden.py tests/test_markdown.py tests/test_bad_input.py tests/test_readme.py
 
 ci:  ## what CI runs, on this checkout
 	bash .ci/run

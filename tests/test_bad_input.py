@@ -3,7 +3,7 @@ exact command, exit code and output. The commands run through bash with the inst
 console script, so pipes, closed streams and full disks are the real thing.
 
 The README's "What painref does with bad input" table is built from the same
-fixtures; refresh it with PAINREF_UPDATE_DOCS=1 after a deliberate change.
+fixtures; refresh it with PAINREF_UPDATE_DOCS=1 (and -n 0: one process) after a deliberate change.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import pytest
 import typer
 
 from painref.cli.app import app
+from painref.core import vocab
 from tests.conftest import GOLDEN, Invoke
 
 ESCAPE = re.compile(r"\x1b\[")
@@ -87,7 +88,7 @@ def check_procedure_object(value: dict[str, Any]) -> None:
     assert all(list(r) == ["id", "name", "relation"] for r in value["related"])
     assert value["sources"], "every procedure cites at least one source"
     for source in value["sources"]:
-        assert list(source) == ["id", "title", "url", "file"]
+        assert list(source) == ["id", "title", "url", "file", "kind"]
         assert (source["url"] is None) != (source["file"] is None)
     cited = {s["id"] for s in value["sources"]}
     for path, ids in value["citations"].items():
@@ -438,7 +439,7 @@ def test_sources_json_lists_every_source_with_its_citers(run_mini: Invoke) -> No
         "example-facet-page",
     ]
     for value in values:
-        assert list(value) == ["id", "title", "url", "file", "procedures", "conditions"]
+        assert list(value) == ["id", "title", "url", "file", "kind", "procedures", "conditions"]
         assert (value["url"] is None) != (value["file"] is None)
     azura = values[2]
     assert [p["id"] for p in azura["procedures"]] == [
@@ -687,3 +688,23 @@ def test_search_shows_a_matching_notice_once(run: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stdout.count("On every card  (blood-thinners)") == 1
     assert result.stdout.startswith("•   On every card  (blood-thinners)\n")
+
+
+def test_sources_kind_filters_by_publisher_kind(run_mini: Invoke) -> None:
+    values = json.loads(run_mini("sources", "--kind", "clinic", "--json").stdout)
+    assert [v["id"] for v in values] == ["ipm-techniques", "azura-ipm"]
+    assert {v["kind"] for v in values} == {"clinic"}
+    shown = run_mini("sources", "--kind", "clinic").stdout
+    assert "azura-ipm  Interventional Pain Management (Azura Vascular Care) · clinic or" in shown
+
+
+def test_sources_unknown_kind_lists_the_kinds(run_mini: Invoke) -> None:
+    result = run_mini("sources", "--kind", "blog")
+    assert result.exit_code == 1
+    assert "is not a known source kind" in result.stderr
+    assert "(choose from: guideline, academic, journal, society, clinic," in result.stderr
+
+
+def test_every_bundled_source_says_what_kind_of_publisher_it_is(run: Invoke) -> None:
+    values = json.loads(run("sources", "--json").stdout)
+    assert all(value["kind"] in vocab.SOURCE_KINDS for value in values)

@@ -1,6 +1,6 @@
 """Rendered output at a fixed width with colour off, compared exactly with tests/golden/.
 
-Refresh after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest tests/test_golden.py
+Refresh after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest -n 0 tests/test_golden.py
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ LOWEST_CONSTRAINTS = REPO / ".ci" / "lowest-constraints.txt"
 
 def pytest_in_subprocess(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        # One process: the summary these tests read is the controller's own.
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

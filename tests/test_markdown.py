@@ -1,7 +1,7 @@
 """Markdown handouts: golden documents, and catalog text that can never become markup.
 
 Refresh the golden files after a deliberate change with:
-    PAINREF_UPDATE_DOCS=1 pytest tests/test_markdown.py
+    PAINREF_UPDATE_DOCS=1 pytest -n 0 tests/test_markdown.py
 """
 
 from __future__ import annotations

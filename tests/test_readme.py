@@ -2,7 +2,7 @@
 A block that ends with a line "..." shows the start of the output, which must match exactly.
 Each screenshot must show exactly the text its command prints today.
 
-Refresh them after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest tests/test_readme.py
+Refresh them after a deliberate change with:  PAINREF_UPDATE_DOCS=1 pytest -n 0 tests/test_readme.py
 """
 
 from __future__ import annotations

@@ -38,7 +38,11 @@ LINT_CODES: dict[str, str] = {
     "CL008": "name shared by two conditions",
     "CL009": "empty field without a recorded reason",
     "CL010": "public page cited without a recorded excerpt",
+    "CL011": "source without a kind",
 }
+# The share of a catalog's facts that may rest only on clinic, manufacturer, media or copy
+# sources (vocab.WEAK_SOURCE_KINDS); the source documents count as clinic pages.
+MAX_WEAK_SHARE = 0.05
 
 # Filled by every procedure; the other fields may be empty when no source
 # states them, with the reason recorded in the evidence file.
@@ -267,6 +271,7 @@ class Linter:
             self.excerpts_recorded(procedure)
         self.seed_files_exist()
         self.sources_cited()
+        self.sources_have_kinds()
         self.conditions_treated_and_named_once()
         return sorted(self.problems, key=lambda p: (p.line, p.column, p.code))
 
@@ -365,6 +370,18 @@ class Linter:
                     f"source document {source.file!r} is not in the source documents directory",
                 )
 
+    def sources_have_kinds(self) -> None:
+        for source in self.catalog.sources.values():
+            if source.kind is None:
+                self.report(
+                    "sources",
+                    source.id,
+                    (),
+                    "CL011",
+                    "no 'kind': say what publishes it (guideline, academic, journal, "
+                    "society, clinic, manufacturer, media or copy)",
+                )
+
     def sources_cited(self) -> None:
         cited = {s for p in self.catalog.procedures.values() for s in p.source_ids()}
         cited |= {s for c in self.catalog.conditions.values() for s in c.sources}
@@ -402,6 +419,42 @@ class Linter:
                         "CL008",
                         f"{name!r} also names condition {first!r}",
                     )
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    """How well a catalog's facts are sourced: each cited fact (a path in a procedure's
+    citations), those citing a weak source, and those resting only on weak ones."""
+
+    facts: int
+    citing_weak: int
+    weak_only: tuple[tuple[str, str], ...]  # (procedure id, path)
+    kinds: Mapping[str, int]  # citations by source kind
+
+    @property
+    def share(self) -> float:
+        return len(self.weak_only) / self.facts if self.facts else 0.0
+
+
+def sourcing(catalog: Catalog) -> Sourcing:
+    from painref.core.vocab import WEAK_SOURCE_KINDS
+
+    facts = citing_weak = 0
+    weak_only: list[tuple[str, str]] = []
+    kinds: dict[str, int] = {}
+    for procedure in catalog.procedures.values():
+        for path, ids in procedure.citations().items():
+            if not ids:
+                continue
+            facts += 1
+            found = [catalog.sources[s].kind or "unknown" for s in ids]
+            for kind in found:
+                kinds[kind] = kinds.get(kind, 0) + 1
+            weak = [kind in WEAK_SOURCE_KINDS for kind in found]
+            citing_weak += any(weak)
+            if all(weak):
+                weak_only.append((procedure.id, path))
+    return Sourcing(facts, citing_weak, tuple(weak_only), kinds)
 
 
 def _as_whole_minutes(number: str, stated: set[str]) -> bool:

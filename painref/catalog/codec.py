@@ -101,8 +101,10 @@ def encode(record: Any) -> str:
 
 
 def _source(data: list[Any]) -> Source:
-    record_id, title, file, url = data
-    return Source(_text(record_id), _text(title), _optional_text(file), _optional_text(url))
+    record_id, title, file, url, kind = data
+    if kind is not None and kind not in vocab.SOURCE_KINDS:
+        raise Bad(f"unknown source kind {kind!r}")
+    return Source(_text(record_id), _text(title), _optional_text(file), _optional_text(url), kind)
 
 
 def _condition(data: list[Any]) -> Condition:

@@ -45,7 +45,13 @@ def catalog_schema() -> dict[str, Any]:
         "text": {"type": "string", "minLength": 1},
         "fact": fact,
         "source": _object(
-            {"id": _ref("id"), "title": _ref("text"), "file": _ref("text"), "url": _ref("text")},
+            {
+                "id": _ref("id"),
+                "title": _ref("text"),
+                "file": _ref("text"),
+                "url": _ref("text"),
+                "kind": _closed(vocab.SOURCE_KINDS, "source kind"),
+            },
             required=("id", "title"),
         )
         | {"oneOf": [{"required": ["file"]}, {"required": ["url"]}]},

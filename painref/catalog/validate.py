@@ -112,7 +112,7 @@ class Layer:
 
 TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names", "notices")
 NAME_FIELDS = ("name", "procedures", "conditions", "origin", "sources")
-SOURCE_FIELDS = ("id", "title", "file", "url")
+SOURCE_FIELDS = ("id", "title", "file", "url", "kind")
 CONDITION_FIELDS = ("id", "name", "aliases", "sources")
 FACT_FIELDS = ("text", "sources")
 DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources", "measures", "per")
@@ -593,6 +593,7 @@ def _parse_source(c: _Checker, value: Any, path: PathKey) -> Source | None:
     title = c.text(raw.get("title"), (*path, "title"))
     file = c.text(raw.get("file"), (*path, "file"))
     url = c.text(raw.get("url"), (*path, "url"))
+    kind = c.vocab(vocab.SOURCE_KINDS, "source kind")(raw.get("kind"), (*path, "kind"))
     if (file is None) == (url is None):
         c.problem(path, "PR019", "a source needs exactly one of 'file' or 'url'")
         return None
@@ -601,7 +602,7 @@ def _parse_source(c: _Checker, value: Any, path: PathKey) -> Source | None:
         return None
     if source_id is None or title is None:
         return None
-    return Source(source_id, title, file, url)
+    return Source(source_id, title, file, url, kind)
 
 
 def _parse_condition(c: _Checker, value: Any, path: PathKey) -> Condition | None:

@@ -398,15 +398,22 @@ def sources(
             autocompletion=_names("procedure"),
         ),
     ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only sources of this kind, e.g. clinic or guideline.",
+            autocompletion=_terms(vocab.SOURCE_KINDS),
+        ),
+    ] = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
 ) -> Reply:
     """List every source, with the procedures and conditions that cite it.
 
-    Example: painref sources    or    painref sources kyphoplasty
+    Example: painref sources    or    painref sources kyphoplasty --kind clinic
     """
     query = " ".join(procedure) if procedure else None
-    return commands.sources(_paged(no_pager), query, _output(json_output))
+    return commands.sources(_paged(no_pager), query, _output(json_output), kind or [])
 
 
 @app.command()

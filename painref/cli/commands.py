@@ -323,10 +323,12 @@ def conditions(choices: Choices, term: str | None, output: Output) -> Reply:
     return Reply(ConditionList(tuple(_lookup(choices).condition_uses(term))), output, choices)
 
 
-def sources(choices: Choices, query: str | None, output: Output) -> Reply:
+def sources(
+    choices: Choices, query: str | None, output: Output, kinds: Sequence[str] = ()
+) -> Reply:
     lookup = _lookup(choices)
     chosen = lookup.procedure(query) if query is not None else None
-    return Reply(SourceList(tuple(lookup.source_uses(chosen))), output, choices)
+    return Reply(SourceList(tuple(lookup.source_uses(chosen, kinds))), output, choices)
 
 
 def validate(choices: Choices, layers: Sequence[Overlay], output: Output) -> Reply:

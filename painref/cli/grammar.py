@@ -86,6 +86,7 @@ COMMANDS: dict[
     "sources": (
         (("procedure", False, "procedure"),),
         {
+            "--kind": ("kind", True, ""),
             "--json": ("json_output", False, ""),
             "--no-pager": ("no_pager", False, ""),
         },

@@ -23,6 +23,7 @@ class Source(NamedTuple):
     title: str
     file: str | None = None
     url: str | None = None
+    kind: str | None = None  # a key of vocab.SOURCE_KINDS
 
 
 class Condition(NamedTuple):

@@ -50,6 +50,20 @@ SETTINGS: dict[str, str] = {
     "inpatient": "inpatient (a night or more in hospital)",
 }
 
+# What kind of publisher a source is, strongest first. A fact that rests only on the
+# weak kinds is flagged by the content lint (at most a small share may).
+SOURCE_KINDS: dict[str, str] = {
+    "guideline": "guideline body or regulator",
+    "academic": "academic centre or public health service",
+    "journal": "peer-reviewed journal",
+    "society": "professional society",
+    "clinic": "clinic or practice",
+    "manufacturer": "manufacturer",
+    "media": "media or trade press",
+    "copy": "copy of another site's page",
+}
+WEAK_SOURCE_KINDS = frozenset({"clinic", "manufacturer", "media", "copy"})
+
 # Bleeding-risk tiers of the ASRA/ESRA pain-procedure guideline.
 BLEEDING_TIERS: dict[str, str] = {
     "low": "low",

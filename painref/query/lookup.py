@@ -286,9 +286,12 @@ class Lookup:
             keys.add(key)
         return tuple(shown)
 
-    def source_uses(self, procedure: Procedure | None = None) -> list[SourceUse]:
-        """Every source (or those of one procedure) with what cites it: source
-        documents first by file name, then public pages by title; citers by id."""
+    def source_uses(
+        self, procedure: Procedure | None = None, kinds: Sequence[str] = ()
+    ) -> list[SourceUse]:
+        """Every source (or those of one procedure, or of some kinds) with what cites
+        it: source documents first by file name, then public pages by title; citers by id."""
+        wanted_kinds = {_vocab_term(term, vocab.SOURCE_KINDS, "source kind") for term in kinds}
         # A notice's sources are cited on every card, as the notice is shown there.
         notice_sources = {s for notice in self.catalog.notices.values() for s in notice.sources}
         wanted = set(procedure.source_ids()) | notice_sources if procedure else set(self.sources)
@@ -326,6 +329,7 @@ class Lookup:
             )
             for source_id in self.sources
             if source_id in wanted
+            and (not wanted_kinds or self.sources[source_id].kind in wanted_kinds)
         ]
         return sorted(
             uses,

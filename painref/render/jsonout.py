@@ -79,7 +79,13 @@ def condition_object(use: ConditionUse) -> dict[str, Any]:
 
 
 def _source_ref(source: Source) -> dict[str, Any]:
-    return {"id": source.id, "title": source.title, "url": source.url, "file": source.file}
+    return {
+        "id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "file": source.file,
+        "kind": source.kind,
+    }
 
 
 def source_object(use: SourceUse) -> dict[str, Any]:
@@ -89,6 +95,7 @@ def source_object(use: SourceUse) -> dict[str, Any]:
         "title": source.title,
         "url": source.url,
         "file": source.file,
+        "kind": source.kind,
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
         "conditions": [{"id": c.id, "name": c.name} for c in use.conditions],
     }

@@ -268,11 +268,12 @@ def _sources(entries: Sequence[Entry], citations: Citations) -> list[str]:
 
 
 def _source(source: Source) -> str:
+    kind = f" · {escape(vocab.SOURCE_KINDS[source.kind])}" if source.kind else ""
     if source.url and source.url.startswith(("https://", "http://")):
-        return f"[{_inline(source.title)}]({_url(source.url)})"
+        return f"[{_inline(source.title)}]({_url(source.url)}){kind}"
     if source.url:  # not a web address: shown as text, never as a link
-        return f"{_inline(source.title)} — {_inline(source.url)}"
-    return f"{_inline(source.title)} — source document {_code(source.file or '')}"
+        return f"{_inline(source.title)} — {_inline(source.url)}{kind}"
+    return f"{_inline(source.title)} — source document {_code(source.file or '')}{kind}"
 
 
 def _url(url: str) -> str:

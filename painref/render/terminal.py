@@ -51,9 +51,17 @@ def _sources(entries: Sequence[Entry], citations: Citations) -> RenderableType:
         source = cited[source_id]
         title = Text(f"[{number}] ", style=MARK_STYLE)
         title.append(source.title)
+        title.append(_kind(source))
         parts.append(title)
         parts.append(_where(source))
     return Group(*parts)
+
+
+def _kind(source: Source) -> Text:
+    """What kind of publisher a source is, after its title: " · clinic or practice"."""
+    if source.kind is None:
+        return Text()
+    return Text(f" · {vocab.SOURCE_KINDS[source.kind]}", style=MARK_STYLE)
 
 
 def _where(source: Source) -> Text:
@@ -428,6 +436,7 @@ def _source_entry(use: SourceUse) -> list[RenderableType]:
     source = use.source
     title = Text(source.id, style="cyan")
     title.append(f"  {source.title}")
+    title.append(_kind(source))
     cited = Text("cited by: ", style=LABEL_STYLE)
     cited.append(", ".join(p.id for p in use.procedures) or "no procedure")
     if use.conditions:
