@@ -329,8 +329,10 @@ def _may_hold(segments: Sequence[_Segment], cores: AbstractSet[str]) -> bool:
     case and accents, and the British and synonym spellings."""
     haystack = " ".join(segment.text for segment in segments).casefold()
     if not haystack.isascii():
-        haystack = unicodedata.normalize("NFKD", haystack)
-        haystack = "".join(ch for ch in haystack if not unicodedata.combining(ch))
+        # Accents fold away; any other non-ASCII character is dropped too (cores are
+        # ASCII, so that can only join letters into more matches, never fewer).
+        folded = unicodedata.normalize("NFKD", haystack).encode("ascii", "ignore")
+        haystack = folded.decode("ascii")
     respelled = haystack
     for british, american in SPELLINGS:
         respelled = respelled.replace(british, american)

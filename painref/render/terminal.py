@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -92,13 +93,12 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
     """The whole card, or only the rows in `sections`."""
     procedure = entry.procedure
     citations = Citations()
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
-    grid.add_column(ratio=1)
-    for name, label in ROWS.items():
-        if name == "category" or (sections and name not in sections):
-            continue  # the category is shown in the heading
-        grid.add_row(Text(_short_label(label)), _lines_text(field_lines(entry, name), citations))
+    rows = [
+        (Text(_short_label(label)), _lines_text(field_lines(entry, name), citations))
+        for name, label in ROWS.items()
+        if name != "category" and (not sections or name in sections)  # category: in the heading
+    ]
+    grid = _Rows(rows)
 
     heading = Text()
     heading.append(procedure.name, style="bold")
@@ -132,6 +132,35 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
         Text(),
         _note(),
     )
+
+
+class _Rows:
+    """A label column and a wrapped value column, drawn as a two-column grid would
+    draw them (label 13 wide, then 2 spaces), at a fraction of a table's cost: a
+    card has many long rows, and every `show` draws one."""
+
+    LABEL = 13
+    GAP = 2
+
+    def __init__(self, rows: Sequence[tuple[Text, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - self.LABEL - self.GAP)
+        indent = Segment(" " * (self.LABEL + self.GAP))
+        gap = Segment(" " * self.GAP)
+        for label, value in self.rows:
+            shown = label.copy()
+            shown.truncate(self.LABEL, overflow="ellipsis", pad=True)
+            shown.stylize(LABEL_STYLE)
+            for index, line in enumerate(value.wrap(console, width, overflow="fold")):
+                if index:
+                    yield indent
+                else:
+                    yield from shown.render(console)
+                    yield gap
+                yield from line.render(console)
+                yield Segment.line()
 
 
 def _notices(*entries: Entry, citations: Citations | None = None) -> list[RenderableType]:
