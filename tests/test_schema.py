@@ -79,7 +79,7 @@ def test_catalogs_the_validator_accepts_pass_the_schema(schema: dict[str, Any], 
         "PR012-missing-field",
         "PR013-id-not-kebab",
         "PR015-vocabulary",
-        "PR019-source-file-and-url",
+        "PR019-source-no-file-or-url",
         "PR010-list-not-mapping",
     ],
 )

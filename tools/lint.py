@@ -348,7 +348,8 @@ class Linter:
         # As stored: a link shown from the other side is evidenced where it is stored.
         for source_id in self.layer.procedures[procedure.id].source_ids():
             source = self.catalog.sources[source_id]
-            if source.url is not None and source_id not in recorded:
+            # A source document is checked against its own text; only a page is excerpted.
+            if source.file is None and source.url is not None and source_id not in recorded:
                 self.report(
                     "procedures",
                     procedure.id,

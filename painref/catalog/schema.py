@@ -54,7 +54,7 @@ def catalog_schema() -> dict[str, Any]:
             },
             required=("id", "title"),
         )
-        | {"oneOf": [{"required": ["file"]}, {"required": ["url"]}]},
+        | {"anyOf": [{"required": ["file"]}, {"required": ["url"]}]},
         "condition": _object(
             {
                 "id": _ref("id"),

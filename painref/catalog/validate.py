@@ -52,7 +52,7 @@ CODES: dict[str, str] = {
     "PR016": "reference to an unknown id",
     "PR017": "fact without sources",
     "PR018": "impossible duration",
-    "PR019": "a source needs exactly one of file or url",
+    "PR019": "a source needs a file or a url",
     "PR020": "link stored on both procedures",
     "PR021": "procedure linked to itself",
     "PR022": "unsupported catalog version",
@@ -594,8 +594,9 @@ def _parse_source(c: _Checker, value: Any, path: PathKey) -> Source | None:
     file = c.text(raw.get("file"), (*path, "file"))
     url = c.text(raw.get("url"), (*path, "url"))
     kind = c.vocab(vocab.SOURCE_KINDS, "source kind")(raw.get("kind"), (*path, "kind"))
-    if (file is None) == (url is None):
-        c.problem(path, "PR019", "a source needs exactly one of 'file' or 'url'")
+    if file is None and url is None:
+        # A source document (`file`) may also give the public page it was saved from (`url`).
+        c.problem(path, "PR019", "a source needs a 'file' (a source document) or a 'url'")
         return None
     if url is not None and not url.startswith(("https://", "http://")):
         c.problem((*path, "url"), "PR010", f"url {url!r} must start with https:// or http://")

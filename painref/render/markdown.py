@@ -273,7 +273,7 @@ def _source(source: Source) -> str:
         return f"[{_inline(source.title)}]({_url(source.url)}){kind}"
     if source.url:  # not a web address: shown as text, never as a link
         return f"{_inline(source.title)} — {_inline(source.url)}{kind}"
-    return f"{_inline(source.title)} — source document {_code(source.file or '')}{kind}"
+    return f"{_inline(source.title)} — a page kept in painref's source documents{kind}"
 
 
 def _url(url: str) -> str:

@@ -75,7 +75,7 @@ def _where(source: Source) -> Text:
             no_wrap=True,
             overflow="ignore",
         )
-    return Text(f"    source document {source.file}", style="dim")
+    return Text("    a page kept in painref's source documents; no public address", style="dim")
 
 
 def _named(name: str, record_id: str) -> Text:
