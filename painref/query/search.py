@@ -191,6 +191,8 @@ def search(catalog: Catalog, query: Query) -> Results:
             # Only a segment holding some needle's letters can match: the rest go unread.
             words_of = [_words(s) if _may_hold((s,), cores) else [] for s in segments]
             texts[procedure.id] = (procedure, segments, words_of)
+    # Catalog-wide notices are searched once, by the same word rules.
+    notice_words = [(n, _words(_Segment("notice", n.text))) for n in catalog.notices.values()]
     vocabulary = sorted(
         {
             normal
@@ -198,8 +200,11 @@ def search(catalog: Catalog, query: Query) -> Results:
             for words in words_of
             for *_, normal, _ in words
         }
+        | {normal for _, words in notice_words for *_, normal, _ in words}
     )
     fitting = {word: _fitting(word, vocabulary) for word in needles}
+    notice_runs = [(notice, _runs(query.terms, words, fitting)) for notice, words in notice_words]
+    in_notices = {typed for _, found in notice_runs for typed in found}
     runs = {
         pid: [_runs(query.terms, words, fitting) for words in words_of]
         for pid, (_, _, words_of) in texts.items()
@@ -216,6 +221,9 @@ def search(catalog: Catalog, query: Query) -> Results:
         )
         if holders:
             weight[term.typed] = math.log(1 + total / holders)
+            continue
+        if term.typed in in_notices:  # a notice holds it: a known word, no procedure's
+            weight[term.typed] = math.log(1 + total / 2)
             continue
         if holders_of is None:
             holders_of = _holders_of_words(catalog)
@@ -240,28 +248,10 @@ def search(catalog: Catalog, query: Query) -> Results:
     hits = [hit for hit in enough if hit.score >= best * KEEP_SCORE]
     hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.casefold(), hit.procedure.id))
     suggestions = list(dict.fromkeys(word for words in misspelt.values() for word in words))
-    notices = [notice for notice in catalog.notices.values() if _holds_all(notice.text, query)]
-    if notices:  # a word a notice holds is known, though no procedure's own text has it
-        known = {t.typed for t in query.terms if _holds_all(notices[0].text, _only(query, t))}
-        unknown = [word for word in unknown if word not in known]
-    return Results(hits, suggestions, unknown, tuple(notices))
-
-
-def _only(query: Query, term: Term) -> Query:
-    return query._replace(terms=(term,))
-
-
-def _holds_all(text: str, query: Query) -> bool:
-    """Whether a text holds every term of the query, in one of its forms (a word
-    matches a word it begins or shares a stem with)."""
-    words = [normal for *_, normal, _ in _words(_Segment("notice", text))]
-    return all(
-        any(
-            all(any(w == part or w.startswith(stem(part)) for w in words) for part in form)
-            for form in term.forms
-        )
-        for term in query.terms
+    notices = tuple(
+        notice for notice, found in notice_runs if all(term.typed in found for term in query.terms)
     )
+    return Results(hits, suggestions, unknown, notices)
 
 
 def _held(found_by_segment: Sequence[Mapping[str, list[tuple[int, int, float]]]]) -> set[str]:
