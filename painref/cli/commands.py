@@ -206,8 +206,9 @@ def output_format(as_json: bool, chosen: str | None) -> Output:
     return Output.JSON if as_json else Output(chosen or "rich")
 
 
-def _entries(lookup: Lookup, procedures: Sequence[Any], output: Output) -> tuple[Entry, ...]:
-    if output is not Output.JSON:
+def _entries(lookup: Lookup, procedures: Sequence[Any], needed: bool) -> tuple[Entry, ...]:
+    """Each procedure's entry, when the output reads them (JSON, or `find` columns)."""
+    if not needed:
         return ()
     return tuple(lookup.entry(procedure) for procedure in procedures)
 
@@ -290,12 +291,12 @@ def find(choices: Choices, filters: Filters, output: Output, columns: Sequence[s
         if used and name not in shown:
             shown.append(name)
     lookup = _lookup(choices)
-    found = tuple(lookup.find(filters))
-    untimed = tuple(lookup.untimed(filters)) if filters.max_minutes is not None else ()
-    wanted = Output.JSON if shown else output  # the columns read each entry
-    entries = _entries(lookup, [item.procedure for item in found], wanted)
+    untimed: list[Procedure] = []
+    found = tuple(lookup.find(filters, untimed))
+    needed = output is Output.JSON or bool(shown)  # the columns read each entry
+    entries = _entries(lookup, [item.procedure for item in found], needed)
     notices = tuple(lookup.catalog.notices.values()) if "bleeding_risk" in shown else ()
-    return Reply(FoundList(found, entries, tuple(shown), notices, untimed), output, choices)
+    return Reply(FoundList(found, entries, tuple(shown), notices, tuple(untimed)), output, choices)
 
 
 def search(choices: Choices, query: str, output: Output) -> Reply:
@@ -304,7 +305,7 @@ def search(choices: Choices, query: str, output: Output) -> Reply:
     parsed = parse_query(query)  # a usage problem is reported before the catalog is read
     lookup = _lookup(choices)
     hits, hints, unknown, notices = search(lookup.catalog, parsed)
-    entries = _entries(lookup, [hit.procedure for hit in hits], output)
+    entries = _entries(lookup, [hit.procedure for hit in hits], output is Output.JSON)
     return Reply(
         SearchResults(query, tuple(hits), tuple(hints), tuple(unknown), entries, tuple(notices)),
         output,
@@ -315,7 +316,8 @@ def search(choices: Choices, query: str, output: Output) -> Reply:
 def list_procedures(choices: Choices, output: Output) -> Reply:
     lookup = _lookup(choices)
     groups = lookup.by_category()
-    entries = _entries(lookup, [p for items in groups.values() for p in items], output)
+    procedures = [p for items in groups.values() for p in items]
+    entries = _entries(lookup, procedures, output is Output.JSON)
     return Reply(ProcedureList(groups, entries), output, choices)
 
 

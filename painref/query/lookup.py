@@ -402,7 +402,9 @@ class Lookup:
 
     # Find -------------------------------------------------------------------
 
-    def find(self, filters: Filters) -> list[Found]:
+    def find(self, filters: Filters, untimed: list[Procedure] | None = None) -> list[Found]:
+        """The procedures that pass every filter; `untimed`, if given, gets those that
+        pass every other filter but have no procedure time for --max-minutes to judge."""
         wanted_conditions = {self.condition(term).id for term in filters.conditions}
         regions = {_vocab_term(term, vocab.REGIONS, "region") for term in filters.regions}
         guidance = {_vocab_term(term, vocab.GUIDANCE, "guidance") for term in filters.guidance}
@@ -443,17 +445,13 @@ class Lookup:
                 continue
             if filters.max_minutes is not None:
                 minutes = procedure_minutes(procedure)
+                if minutes is None and untimed is not None:
+                    untimed.append(procedure)
                 if minutes is None or minutes > filters.max_minutes:
                     continue
             shown = matched if wanted_conditions else procedure.conditions
             found.append(Found(procedure, tuple(self.conditions[c] for c in shown)))
         return found
-
-    def untimed(self, filters: Filters) -> list[Procedure]:
-        """What --max-minutes could not judge: the procedures that pass every other
-        filter but have no procedure time recorded."""
-        others = self.find(filters._replace(max_minutes=None))
-        return [item.procedure for item in others if procedure_minutes(item.procedure) is None]
 
     def _medication_term(self, term: str) -> str:
         _within_limit(term, "medication")

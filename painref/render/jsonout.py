@@ -89,13 +89,8 @@ def _source_ref(source: Source) -> dict[str, Any]:
 
 
 def source_object(use: SourceUse) -> dict[str, Any]:
-    source = use.source
     return {
-        "id": source.id,
-        "title": source.title,
-        "url": source.url,
-        "file": source.file,
-        "kind": source.kind,
+        **_source_ref(use.source),
         "procedures": [{"id": p.id, "name": p.name} for p in use.procedures],
         "conditions": [{"id": c.id, "name": c.name} for c in use.conditions],
     }

@@ -107,7 +107,7 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
     aliases = entry.shown_aliases
     if aliases:
         subtitle.append(" · also called: " + ", ".join(aliases), style="dim")
-    said = _notices(entry, citations=citations)
+    said = _notices([entry], citations)
     if styled:
         return Group(
             Panel(
@@ -163,12 +163,12 @@ class _Rows:
                 yield Segment.line()
 
 
-def _notices(*entries: Entry, citations: Citations | None = None) -> list[RenderableType]:
+def _notices(entries: Sequence[Entry], citations: Citations) -> list[RenderableType]:
     """The notices every card and comparison shows, after a blank line."""
     lines = notice_lines(entries)
     if not lines:
         return []
-    return [Text(), _lines_text(lines, citations or Citations())]
+    return [Text(), _lines_text(lines, citations)]
 
 
 _SHORT_LABELS = {
@@ -233,7 +233,7 @@ def compare_blocks(entries: Sequence[Entry], fields: Sequence[str], styled: bool
             grid.add_row(Text(), _lines_text(each, citations))
         parts.extend([grid, Text()])
     legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
-    said = _notices(*entries, citations=citations)
+    said = _notices(entries, citations)
     return Group(*parts, legend, *said, Text(), _sources(entries, citations), Text(), _note())
 
 
@@ -249,7 +249,7 @@ def compare_table(entries: Sequence[Entry], fields: Sequence[str], styled: bool)
         rows.append([label, *(_lines_text(each, citations) for each in lines)])
     table = _SideBySide(header, rows, box.SIMPLE_HEAD if styled else box.ASCII2)
     legend = Text(DIFFERS_LEGEND, style=MARK_STYLE)
-    said = _notices(*entries, citations=citations)
+    said = _notices(entries, citations)
     return Group(table, legend, *said, Text(), _sources(entries, citations), Text(), _note())
 
 
