@@ -87,3 +87,21 @@ def test_every_procedure_has_dated_evidence_newest_first() -> None:
         years = [statement.year for statement in procedure.evidence]
         assert years, procedure.id
         assert years == sorted(years, reverse=True), procedure.id
+
+
+def test_a_notice_meets_the_same_content_rules_as_a_procedure(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    notice = (
+        "notices:\n"
+        "  - id: example-notice\n"
+        "    text: Stop eating 7 hours before the block, the clinic says.\n"
+        "    sources: [clinic-page]\n"
+    )
+    good = (LINT / "good.yaml").read_text(encoding="utf-8")
+    catalog.write_text(good + notice)
+    problems = lint(catalog, FIXTURE_SEEDS, FIXTURE_EVIDENCE)
+    at = good.count("\n") + 2  # the notice's line, after the 'notices:' key
+    assert [str(p).replace(str(catalog), "{file}") for p in problems] == [
+        f"{{file}}:{at}:5: CL004 notice: 7 is not in its sources (clinic-page) or their "
+        "recorded excerpts (in notice 'example-notice')"
+    ]

@@ -47,7 +47,12 @@ MAX_WEAK_SHARE = 0.05
 # Filled by every procedure; the other fields may be empty when no source
 # states them, with the reason recorded in the evidence file.
 MUST_FILL: tuple[str, ...] = (
-    *("summary", "how_it_works", "purpose", "conditions", "candidacy", "evidence"),
+    "summary",
+    "how_it_works",
+    "purpose",
+    "conditions",
+    "candidacy",
+    "evidence",
 )
 MAY_BE_EMPTY: tuple[str, ...] = (
     "medications",
@@ -170,7 +175,11 @@ class Evidence:
         return tuple(q for by in self.excerpts.values() for q in by.get(source_id, ()))
 
 
-def facts_of(procedure: Procedure) -> Iterator[tuple[PathKey, str, Fact]]:
+# A fact with its place in its record and the name people read.
+FactAt = tuple[PathKey, str, Fact]
+
+
+def facts_of(procedure: Procedure) -> Iterator[FactAt]:
     """Each fact with its place in the record and the name people read."""
     for name in TEXT_FACTS:
         fact = getattr(procedure, name)
@@ -266,9 +275,14 @@ class Linter:
         for procedure in self.catalog.procedures.values():
             self.fields_written(procedure, raw.get(procedure.id, {}))
             self.fields_filled(procedure)
-            self.numbers_sourced(procedure)
-            self.own_words(procedure)
+            facts = list(facts_of(procedure))
+            self.numbers_sourced("procedures", procedure.id, facts)
+            self.own_words("procedures", procedure.id, facts)
             self.excerpts_recorded(procedure)
+        for notice in self.catalog.notices.values():  # shown on every card: the same rules
+            facts = [((), "notice", Fact(notice.text, notice.sources))]
+            self.numbers_sourced("notices", notice.id, facts)
+            self.own_words("notices", notice.id, facts)
         self.seed_files_exist()
         self.sources_cited()
         self.sources_have_kinds()
@@ -304,8 +318,8 @@ class Linter:
                     f"'{name}' is empty and the evidence file records no reason (gaps)",
                 )
 
-    def numbers_sourced(self, procedure: Procedure) -> None:
-        for path, name, fact in facts_of(procedure):
+    def numbers_sourced(self, kind: str, record_id: str, facts: list[FactAt]) -> None:
+        for path, name, fact in facts:
             if any(self.missing_document(source_id) for source_id in fact.sources):
                 continue  # CL003 already says so; its numbers cannot be checked
             stated: set[str] = set()
@@ -318,24 +332,24 @@ class Linter:
                 if name.endswith("duration") and _as_whole_minutes(number, stated):
                     continue
                 self.report(
-                    "procedures",
-                    procedure.id,
+                    kind,
+                    record_id,
                     path,
                     "CL004",
                     f"{name}: {number} is not in its sources ({', '.join(fact.sources)}) "
                     "or their recorded excerpts",
                 )
 
-    def own_words(self, procedure: Procedure) -> None:
+    def own_words(self, kind: str, record_id: str, facts: list[FactAt]) -> None:
         runs = self.copied_runs
-        for path, name, fact in facts_of(procedure):
+        for path, name, fact in facts:
             tokens = words_of(fact.text)
             for start in range(len(tokens) - COPY_WORDS + 1):
                 run = tuple(tokens[start : start + COPY_WORDS])
                 if run in runs:
                     self.report(
-                        "procedures",
-                        procedure.id,
+                        kind,
+                        record_id,
                         path,
                         "CL005",
                         f"{name} copies {COPY_WORDS}+ words from {runs[run]}: "
