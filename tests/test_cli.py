@@ -22,6 +22,8 @@ PROCEDURE_KEYS = [
     "purpose",
     "regions",
     "summary",
+    "patient_summary",
+    "patient_steps",
     "how_it_works",
     "guidance",
     "medications",
@@ -82,7 +84,8 @@ def check_procedure_object(value: dict[str, Any]) -> None:
         "warning_signs",
     ):
         assert isinstance(value[key], list) and all(isinstance(v, str) for v in value[key])
-    for key in ("summary", "how_it_works", "anesthesia", "setting", "recovery"):
+    text_keys = ("summary", "patient_summary", "patient_steps", "how_it_works", "anesthesia")
+    for key in (*text_keys, "setting", "recovery"):
         assert value[key] is None or isinstance(value[key], str)
     assert all(list(c) == ["id", "name"] for c in value["conditions"])
     assert all(list(r) == ["id", "name", "relation"] for r in value["related"])
@@ -578,9 +581,9 @@ def test_format_and_json_that_disagree_is_a_usage_error(run_mini: Invoke) -> Non
 
 
 def test_unknown_format_is_a_usage_error(run_mini: Invoke) -> None:
-    result = run_mini("show", "kyphoplasty", "--format", "html")
+    result = run_mini("show", "kyphoplasty", "--format", "pdf")
     assert result.exit_code == 2
-    assert result.stderr.startswith("painref: Invalid value for '--format': 'html' is not one of")
+    assert result.stderr.startswith("painref: Invalid value for '--format': 'pdf' is not one of")
 
 
 def test_format_json_errors_are_json(run_mini: Invoke) -> None:

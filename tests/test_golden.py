@@ -44,6 +44,13 @@ CASES = {
     "find-max-minutes": ["find", "--max-minutes", "30"],
     "find-columns": ["find", "--condition", "compression fracture", "--columns", "codes,evidence"],
     "search-notice": ["search", "blood", "thinner"],
+    "show-patient": ["show", "kyphoplasty", "--for", "patient"],
+    "show-patient-markdown": ["show", "kyphoplasty", "--for", "patient", "--format", "markdown"],
+    "show-patient-html": ["show", "kyphoplasty", "--for", "patient", "--format", "html"],
+    "compare-html": [
+        *("compare", "kyphoplasty", "vertebroplasty"),
+        *("-f", "duration", "--format", "html"),
+    ],
     "error-ambiguous": ["show", "rfa"],
     "error-not-found": ["show", "vertebrplasti kit"],
 }

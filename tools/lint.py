@@ -10,6 +10,7 @@ its record.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,6 +40,7 @@ LINT_CODES: dict[str, str] = {
     "CL009": "empty field without a recorded reason",
     "CL010": "public page cited without a recorded excerpt",
     "CL011": "source without a kind",
+    "CL012": "too many facts rest only on weak sources",
 }
 # The share of a catalog's facts that may rest only on clinic, manufacturer, media or copy
 # sources (vocab.WEAK_SOURCE_KINDS); the source documents count as clinic pages.
@@ -48,6 +50,8 @@ MAX_WEAK_SHARE = 0.05
 # states them, with the reason recorded in the evidence file.
 MUST_FILL: tuple[str, ...] = (
     "summary",
+    "patient_summary",
+    "patient_steps",
     "how_it_works",
     "purpose",
     "conditions",
@@ -286,6 +290,7 @@ class Linter:
         self.seed_files_exist()
         self.sources_cited()
         self.sources_have_kinds()
+        self.weak_share_capped()
         self.conditions_treated_and_named_once()
         return sorted(self.problems, key=lambda p: (p.line, p.column, p.code))
 
@@ -396,6 +401,24 @@ class Linter:
                     "no 'kind': say what publishes it (guideline, academic, journal, "
                     "society, clinic, manufacturer, media or copy)",
                 )
+
+    def weak_share_capped(self) -> None:
+        """At most MAX_WEAK_SHARE of the cited facts may rest only on weak sources;
+        reported on the procedure with the most such facts."""
+        figures = sourcing(self.catalog)
+        if figures.share <= MAX_WEAK_SHARE:
+            return
+        worst, count = Counter(pid for pid, _ in figures.weak_only).most_common(1)[0]
+        self.report(
+            "procedures",
+            worst,
+            (),
+            "CL012",
+            f"{len(figures.weak_only)} of {figures.facts} cited facts ({figures.share:.1%}) "
+            f"rest only on clinic, manufacturer, media or copy sources; the cap is "
+            f"{MAX_WEAK_SHARE:.0%}. This procedure has the most ({count}): cite a guideline, "
+            "academic, journal or society page",
+        )
 
     def sources_cited(self) -> None:
         cited = {s for p in self.catalog.procedures.values() for s in p.source_ids()}

@@ -183,8 +183,10 @@ def _codes(data: Any) -> tuple[BillingCode, ...]:
 
 
 def _notice(data: list[Any]) -> Notice:
-    notice_id, text, sources = data
-    return Notice(_text(notice_id), _text(text), _texts(sources))
+    notice_id, text, sources, role = data
+    if role not in vocab.NOTICE_ROLES:
+        raise Bad(f"unknown notice role {role!r}")
+    return Notice(_text(notice_id), _text(text), _texts(sources), role)
 
 
 def _link(data: Any) -> Link:

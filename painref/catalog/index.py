@@ -45,7 +45,7 @@ from painref.core.model import LookupName, Procedure
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
-FORMAT = 11  # bump when the tables change; the field table keys the index itself
+FORMAT = 12  # bump when the tables change; the field table keys the index itself
 APPLICATION_ID = 0x50524546  # "PREF", in the SQLite header: this file is painref's
 KEEP = 4  # index files kept for other catalog combinations
 STALE_TEMPORARY_SECONDS = 15 * 60  # a build never takes this long; older ones were killed

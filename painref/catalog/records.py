@@ -32,13 +32,17 @@ class Catalog:
         self.sources = sources
         self.conditions = conditions
         self.procedures = procedures
-        self.notices: Mapping[str, Notice] = {} if notices is None else notices  # on every card
+        self.notices: Mapping[str, Notice] = {} if notices is None else notices
         self._names = names
         # Not a bound method of this catalog: that would make a reference cycle, and a
         # large catalog would then wait for the cycle collector to be freed.
         self._name_store = name_store
         self._stores: dict[str, NameStore] = {}
         self._names_by_procedure: dict[str, list[LookupName]] | None = None
+
+    def notices_of(self, role: str) -> tuple[Notice, ...]:
+        """The notices of one role: "warning" (on every card) or "question"."""
+        return tuple(notice for notice in self.notices.values() if notice.role == role)
 
     def name_store(self, kind: str) -> NameStore:
         """The names of one kind of entry, as lookup asks for them."""

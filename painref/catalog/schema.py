@@ -107,7 +107,12 @@ def catalog_schema() -> dict[str, Any]:
             required=("system", "code", "label"),
         ),
         "notice": _object(
-            {"id": _ref("id"), "text": _ref("text"), "sources": _list(_ref("id"))},
+            {
+                "id": _ref("id"),
+                "text": _ref("text"),
+                "sources": _list(_ref("id")),
+                "role": _closed(vocab.NOTICE_ROLES, "role"),
+            },
             required=("id", "text"),
         ),
         "relief": _object({"onset": _nullable(_ref("fact")), "lasts": _nullable(_ref("fact"))}),

@@ -119,7 +119,7 @@ DURATION_FIELDS = ("min_minutes", "max_minutes", "note", "sources", "measures", 
 BLEEDING_FIELDS = ("tier", "inferred", "basis", "sources")
 STATEMENT_FIELDS = ("year", "body", "text", "superseded", "sources")
 CODE_FIELDS = ("system", "code", "label", "sources")
-NOTICE_FIELDS = ("id", "text", "sources")
+NOTICE_FIELDS = ("id", "text", "sources", "role")
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # a guideline's year outside these is a typing slip
 # How each code system writes a code: CPT Category I, II (F) and III (T); HCPCS Level II.
 CODE_PATTERNS: dict[str, str] = {"CPT": "[0-9]{4}[0-9FT]", "HCPCS": "[A-V][0-9]{4}"}
@@ -643,9 +643,10 @@ def _parse_notice(c: _Checker, value: Any, path: PathKey) -> Notice | None:
     notice_id = c.ident(raw.get("id"), (*path, "id"))
     text = c.text(raw.get("text"), (*path, "text"))
     sources = c.source_list(raw.get("sources"), (*path, "sources"))
-    if notice_id is None or text is None:
+    role = c.vocab(vocab.NOTICE_ROLES, "notice role")(raw.get("role", "warning"), (*path, "role"))
+    if notice_id is None or text is None or role is None:
         return None
-    return Notice(notice_id, text, sources)
+    return Notice(notice_id, text, sources, role)
 
 
 def _parse_procedure(c: _Checker, value: Any, path: PathKey) -> Procedure | None:

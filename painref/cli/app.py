@@ -131,8 +131,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         case_sensitive=False,
-        help="rich (the default: for reading here), markdown (a printable handout) "
-        "or json (the same as --json).",
+        help="rich (the default: for reading here), markdown (a printable handout), "
+        "html (the same as one printable page) or json (the same as --json).",
     ),
 ]
 
@@ -207,6 +207,17 @@ def show(
             autocompletion=_fields,
         ),
     ] = None,
+    audience: Annotated[
+        str,
+        typer.Option(
+            "--for",
+            help="clinician (the default: the full card) or patient (a plain-language "
+            "handout: what happens, preparing, afterwards, when to get help, questions to ask).",
+            autocompletion=lambda incomplete: [
+                a for a in commands.AUDIENCES if a.startswith(incomplete)
+            ],
+        ),
+    ] = "clinician",
     output_format: FormatOption = None,
     json_output: JsonFlag = False,
     no_pager: NoPager = False,
@@ -217,11 +228,15 @@ def show(
 
     Handout: painref show kyphoplasty --format markdown > kyphoplasty.md
 
+    For patients, printable: painref show kyphoplasty --for patient --format html >
+    kyphoplasty.html
+
     Checklist: painref show kyphoplasty --section preparation,aftercare,warning_signs
     --format markdown
     """
     output = _output(json_output, output_format)
-    return commands.show(_paged(no_pager), " ".join(name), output, section or [])
+    query = " ".join(name)
+    return commands.show(_paged(no_pager), query, output, section or [], audience)
 
 
 @app.command()

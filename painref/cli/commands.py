@@ -48,11 +48,12 @@ def choose(
 
 
 class Card:
-    __slots__ = ("entry", "sections")
+    __slots__ = ("entry", "patient", "sections")
 
-    def __init__(self, entry: Entry, sections: tuple[str, ...] = ()) -> None:
+    def __init__(self, entry: Entry, sections: tuple[str, ...] = (), patient: bool = False) -> None:
         self.entry = entry
         self.sections = sections  # only these rows (--section); none: the whole card
+        self.patient = patient  # the patient handout instead of the card
 
 
 class Comparison:
@@ -213,12 +214,31 @@ def _entries(lookup: Lookup, procedures: Sequence[Any], needed: bool) -> tuple[E
     return tuple(lookup.entry(procedure) for procedure in procedures)
 
 
-def show(choices: Choices, query: str, output: Output, sections: Sequence[str] = ()) -> Reply:
+AUDIENCES = ("clinician", "patient")  # whom `show --for` writes for
+
+
+def show(
+    choices: Choices,
+    query: str,
+    output: Output,
+    sections: Sequence[str] = (),
+    audience: str = "clinician",
+) -> Reply:
+    patient = _audience(audience) == "patient"
+    if patient and sections:
+        raise UsageProblem("--section picks rows of the card; the patient handout has no rows")
     chosen = tuple(parse_fields(sections, "--section")) if sections else ()
     lookup = _lookup(choices)
     procedure = lookup.procedure(query)
-    entry = lookup.entry(procedure, card=output is not Output.JSON)
-    return Reply(Card(entry, chosen), output, choices)
+    entry = lookup.entry(procedure, card=output is not Output.JSON, patient=patient)
+    return Reply(Card(entry, chosen, patient), output, choices)
+
+
+def _audience(typed: str) -> str:
+    word = typed.strip().casefold()
+    if word not in AUDIENCES:
+        raise UsageProblem(f"--for takes {' or '.join(AUDIENCES)}, not {typed!r}")
+    return word
 
 
 def parse_fields(values: Sequence[str], option: str = "--fields") -> list[str]:
@@ -295,7 +315,7 @@ def find(choices: Choices, filters: Filters, output: Output, columns: Sequence[s
     found = tuple(lookup.find(filters, untimed))
     needed = output is Output.JSON or bool(shown)  # the columns read each entry
     entries = _entries(lookup, [item.procedure for item in found], needed)
-    notices = tuple(lookup.catalog.notices.values()) if "bleeding_risk" in shown else ()
+    notices = lookup.catalog.notices_of("warning") if "bleeding_risk" in shown else ()
     return Reply(FoundList(found, entries, tuple(shown), notices, tuple(untimed)), output, choices)
 
 

@@ -27,6 +27,7 @@ COMMANDS: dict[
         {
             "--section": ("section", True, ""),
             "-s": ("section", True, ""),
+            "--for": ("audience", True, ""),
             "--format": ("output_format", True, ""),
             "--json": ("json_output", False, ""),
             "--no-pager": ("no_pager", False, ""),

@@ -22,6 +22,7 @@ class Output(str, Enum):
 
     RICH = "rich"  # for reading here: styled on a terminal, plain text when piped
     MARKDOWN = "markdown"  # a printable handout
+    HTML = "html"  # the same handout as one printable page
     JSON = "json"  # for programs: the contract in the README
 
 

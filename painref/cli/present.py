@@ -24,6 +24,10 @@ def present(reply: c.Reply) -> int:
         emit_json(_json(result))
     elif output is Output.MARKDOWN:
         emit_text(_markdown(result), choices.pager)
+    elif output is Output.HTML:
+        from painref.render.html import page
+
+        emit_text(page(_markdown(result)), choices.pager)
     else:
         emit_rich(lambda styled: _rich(result, styled), choices.color, choices.pager)
     return ExitCode.OK
@@ -33,6 +37,8 @@ def _json(result: c.Result) -> object:
     from painref.render import jsonout
 
     if isinstance(result, c.Card):
+        if result.patient:
+            return jsonout.handout_object(result.entry)
         return jsonout.procedure_object(result.entry)
     if isinstance(result, c.Comparison):
         return [jsonout.procedure_object(entry) for entry in result.entries]
@@ -48,9 +54,12 @@ def _json(result: c.Result) -> object:
 
 
 def _markdown(result: c.Result) -> str:
+    """The Markdown document, which HTML is also made from."""
     from painref.render import markdown
 
     if isinstance(result, c.Card):
+        if result.patient:
+            return markdown.patient_handout(result.entry)
         if result.sections:
             return markdown.checklist(result.entry, result.sections)
         return markdown.procedure_handout(result.entry)
@@ -76,6 +85,8 @@ def _rich(result: c.Result, styled: bool) -> RenderableType:
     from painref.render import terminal as t
 
     if isinstance(result, c.Card):
+        if result.patient:
+            return t.patient_handout(result.entry, styled)
         return t.procedure_card(result.entry, styled, result.sections)
     if isinstance(result, c.Comparison):
         return t.compare_view(result.entries, result.fields, styled, result.layout)

@@ -63,6 +63,9 @@ TABLE: tuple[Field, ...] = (
     Field("purpose", CHOICES, "Purpose", 3, True, vocab.PURPOSES, "purpose"),
     Field("regions", CHOICES, "Body region", 4, False, vocab.REGIONS, "region"),
     Field("summary", FACT, "What it is", 1, required=True),
+    # Plain-language texts for the patient handout (`show --for patient`), not card rows.
+    Field("patient_summary", FACT, "What it is, in plain words", searched=False),
+    Field("patient_steps", FACT, "What happens, in plain words", searched=False),
     Field("how_it_works", FACT, "How it's done", 5),
     Field("guidance", CHOICES, "Imaging", 6, False, vocab.GUIDANCE, "guidance"),
     Field("medications", WORDS, "Medications and materials", 7),

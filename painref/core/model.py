@@ -97,11 +97,13 @@ class BillingCode(NamedTuple):
 
 
 class Notice(NamedTuple):
-    """A catalog-wide line shown with every procedure, e.g. about blood thinners."""
+    """A catalog-wide line: a warning shown with every procedure (about blood
+    thinners, say) or a question to ask your doctor, on the patient handout."""
 
     id: str
     text: str
     sources: tuple[str, ...]
+    role: str = "warning"  # one of vocab.NOTICE_ROLES
 
 
 class Relief(NamedTuple):
@@ -132,6 +134,8 @@ class Procedure(NamedTuple):
     conditions: tuple[str, ...] = ()
     cite: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     summary: Fact | None = None
+    patient_summary: Fact | None = None
+    patient_steps: Fact | None = None
     how_it_works: Fact | None = None
     settings: tuple[str, ...] = ()
     anesthesia: Fact | None = None

@@ -50,6 +50,12 @@ SETTINGS: dict[str, str] = {
     "inpatient": "inpatient (a night or more in hospital)",
 }
 
+# What a catalog-wide notice is for, and where it is shown.
+NOTICE_ROLES: dict[str, str] = {
+    "warning": "a safety line shown with every procedure",
+    "question": "a question to ask your doctor, on the patient handout",
+}
+
 # What kind of publisher a source is, strongest first. A fact that rests only on the
 # weak kinds is flagged by the content lint (at most a small share may).
 SOURCE_KINDS: dict[str, str] = {
@@ -61,6 +67,17 @@ SOURCE_KINDS: dict[str, str] = {
     "manufacturer": "manufacturer",
     "media": "media or trade press",
     "copy": "copy of another site's page",
+}
+# The same kinds in the words of a patient handout.
+SOURCE_KINDS_PLAIN: dict[str, str] = {
+    "guideline": "a national health body",
+    "academic": "a hospital or health service",
+    "journal": "a medical journal",
+    "society": "a doctors' society",
+    "clinic": "a private clinic",
+    "manufacturer": "a maker of the device or drug",
+    "media": "a health website",
+    "copy": "a copy of another site's page",
 }
 WEAK_SOURCE_KINDS = frozenset({"clinic", "manufacturer", "media", "copy"})
 

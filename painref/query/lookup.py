@@ -267,10 +267,11 @@ class Lookup:
         fitting.update({word: 1.0 for text in texts for word in normalise(text).split()})
         return fitting
 
-    def entry(self, procedure: Procedure, card: bool = False) -> Entry:
+    def entry(self, procedure: Procedure, card: bool = False, patient: bool = False) -> Entry:
         """The procedure with what it refers to looked up; `card`: with the aliases
-        a card shows."""
-        return entry_of(self.catalog, procedure, self.shown_aliases(procedure) if card else ())
+        a card shows; `patient`: with the questions the patient handout asks."""
+        aliases = self.shown_aliases(procedure) if card else ()
+        return entry_of(self.catalog, procedure, aliases, patient=patient)
 
     def shown_aliases(self, procedure: Procedure) -> tuple[str, ...]:
         """The aliases a card shows as "also called": each once, none that only
@@ -292,7 +293,8 @@ class Lookup:
         """Every source (or those of one procedure, or of some kinds) with what cites
         it: source documents first by file name, then public pages by title; citers by id."""
         wanted_kinds = {_vocab_term(term, vocab.SOURCE_KINDS, "source kind") for term in kinds}
-        # A notice's sources are cited on every card, as the notice is shown there.
+        # A notice's sources are cited with every procedure: a warning on every card,
+        # a question on every patient handout.
         notice_sources = {s for notice in self.catalog.notices.values() for s in notice.sources}
         wanted = set(procedure.source_ids()) | notice_sources if procedure else set(self.sources)
         # One pass over the citers, not one per source.
@@ -485,15 +487,17 @@ def entry_of(
     procedure: Procedure,
     shown_aliases: tuple[str, ...] = (),
     sources: bool = True,
+    patient: bool = False,
 ) -> Entry:
     """A procedure with the records it refers to looked up in the catalog (`sources`:
     its sources too, which only a card, a handout and JSON show), and the catalog's
-    notices, whose sources come after its own."""
-    notices = tuple(catalog.notices.values())
+    warnings (with `patient`, its questions too), whose sources come after its own."""
+    notices = catalog.notices_of("warning")
+    questions = catalog.notices_of("question") if patient else ()
     cited = catalog.sources_of(procedure) if sources else ()
-    if sources and notices:
+    if sources and (notices or questions):
         own = {source.id for source in cited}
-        extra = dict.fromkeys(s for n in notices for s in n.sources if s not in own)
+        extra = dict.fromkeys(s for n in (*notices, *questions) for s in n.sources if s not in own)
         cited = (*cited, *(catalog.sources[source_id] for source_id in extra))
     return Entry(
         procedure,
@@ -502,6 +506,7 @@ def entry_of(
         cited,
         shown_aliases,
         notices,
+        questions,
     )
 
 

@@ -53,4 +53,5 @@ class Entry(NamedTuple):
     related_names: Mapping[str, str]  # each related procedure's name, by id
     sources: tuple[Source, ...]  # every source it cites, in order of first citation
     shown_aliases: tuple[str, ...] = ()  # "also called" on a card
-    notices: tuple[Notice, ...] = ()  # catalog-wide lines shown with its bleeding risk
+    notices: tuple[Notice, ...] = ()  # catalog-wide warnings shown with it
+    questions: tuple[Notice, ...] = ()  # questions to ask, for the patient handout

@@ -192,7 +192,7 @@ def search(catalog: Catalog, query: Query) -> Results:
             words_of = [_words(s) if _may_hold((s,), cores) else [] for s in segments]
             texts[procedure.id] = (procedure, segments, words_of)
     # Catalog-wide notices are searched once, by the same word rules.
-    notice_words = [(n, _words(_Segment("notice", n.text))) for n in catalog.notices.values()]
+    notice_words = [(n, _words(_Segment("notice", n.text))) for n in catalog.notices_of("warning")]
     vocabulary = sorted(
         {
             normal

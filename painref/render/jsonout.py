@@ -66,6 +66,32 @@ def procedure_object(entry: Entry) -> dict[str, Any]:
     return value
 
 
+def handout_object(entry: Entry) -> dict[str, Any]:
+    """`show --for patient --json`: the handout's sections, each item with its
+    sources, then every source cited."""
+    from painref.query.handout import patient_sections
+
+    sections = patient_sections(entry)
+    cited = dict.fromkeys(s for section in sections for line in section.lines for s in line.sources)
+    known = {source.id: source for source in entry.sources}
+    return {
+        "id": entry.procedure.id,
+        "name": entry.procedure.name,
+        "for": "patient",
+        "sections": [
+            {
+                "key": section.key,
+                "heading": section.heading,
+                "items": [
+                    {"text": line.text, "sources": list(line.sources)} for line in section.lines
+                ],
+            }
+            for section in sections
+        ],
+        "sources": [_source_ref(known[source_id]) for source_id in cited],
+    }
+
+
 def condition_object(use: ConditionUse) -> dict[str, Any]:
     condition = use.condition
     return {

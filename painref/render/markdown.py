@@ -14,6 +14,7 @@ from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Notice, Procedure, Source
 from painref.core.safetext import UNSAFE, neutralise
+from painref.query.handout import SOURCES_HEADING, SOURCES_WHERE, by_publisher, patient_sections
 from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import Entry, Found
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
@@ -72,6 +73,33 @@ def procedure_handout(entry: Entry) -> str:
         blocks.append(f"## {label}")
         blocks.extend(_field_blocks(field_lines(entry, name), citations))
     return _document([*blocks, *_notices([entry], citations), *_sources([entry], citations)])
+
+
+def patient_handout(entry: Entry) -> str:
+    """The handout for patients: plain words, care before and after, when to get
+    help, the warnings, questions to ask, and the sources by publisher."""
+    citations = Citations()
+    blocks = [
+        f"# {_inline(entry.procedure.name)}",
+        f"*{escape('Information for patients.')}*",
+    ]
+    for section in patient_sections(entry):
+        blocks.append(f"## {escape(section.heading)}")
+        if not section.lines:
+            blocks.append(f"*{escape(section.missing)}*")
+        elif section.key == "notices":
+            blocks.extend(f"**{_marked(line, citations)}**" for line in section.lines)
+        else:
+            blocks.extend(_field_blocks(section.lines, citations))
+    items = []
+    for publisher in by_publisher(citations.order, entry.sources):
+        kind = publisher.pages[0][2].kind
+        said = f", {vocab.SOURCE_KINDS_PLAIN[kind]}" if kind else ""
+        numbers = ",".join(str(number) for number, _, _ in publisher.pages)
+        items.append(f"- {_inline(publisher.name + said)} {escape(f'[{numbers}]')}.")
+    body = "\n".join(items) if items else f"*{escape('No sources are cited.')}*"
+    where = escape(SOURCES_WHERE.format(id=entry.procedure.id))
+    return _document([*blocks, f"## {escape(SOURCES_HEADING)}", body, where, *_note()])
 
 
 def checklist(entry: Entry, sections: Sequence[str]) -> str:

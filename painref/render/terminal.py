@@ -16,6 +16,7 @@ from rich.text import Text
 from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Notice, Procedure, Source
+from painref.query.handout import SOURCES_HEADING, SOURCES_WHERE, by_publisher, patient_sections
 from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import ConditionUse, Entry, Found, SourceUse
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
@@ -132,6 +133,40 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
         Text(),
         _note(),
     )
+
+
+def patient_handout(entry: Entry, styled: bool) -> RenderableType:
+    """The handout for patients: a heading per question, bullets hanging, the
+    sources grouped by publisher."""
+    citations = Citations()
+    parts: list[RenderableType] = []
+    heading = Text(entry.procedure.name, style="bold")
+    heading.append("  information for patients", style="italic")
+    parts.append(heading)
+    for section in patient_sections(entry):
+        parts.append(Text())
+        parts.append(Text(section.heading, style=LABEL_STYLE))
+        if not section.lines:
+            parts.append(Text(section.missing, style=MISSING_STYLE))
+            continue
+        for line in section.lines:
+            text = Text(line.text, style="bold" if section.key == "notices" else "")
+            marks = citations.marks(line.sources)
+            if marks:
+                text.append(" " + marks, style=MARK_STYLE)
+            parts.append(_hanging("•", text) if line.bullet else text)
+    parts.extend([Text(), Text(SOURCES_HEADING, style="bold")])
+    for publisher in by_publisher(citations.order, entry.sources):
+        said = Text(publisher.name)
+        kind = publisher.pages[0][2].kind
+        if kind:
+            said.append(f", {vocab.SOURCE_KINDS_PLAIN[kind]}")
+        numbers = ",".join(str(number) for number, _, _ in publisher.pages)
+        said.append(f" [{numbers}]", style=MARK_STYLE)
+        said.append(".")
+        parts.append(_hanging("•", said))
+    parts.extend([Text(SOURCES_WHERE.format(id=entry.procedure.id)), Text(), _note()])
+    return Group(*parts)
 
 
 class _Rows:
