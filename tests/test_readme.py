@@ -71,3 +71,14 @@ def test_readme_shows_every_screenshot_under_its_command() -> None:
     text = README.read_text(encoding="utf-8")
     for name, argv in SHOTS.items():
         assert f"![painref {shlex.join(argv)}](docs/images/{name})" in text
+
+
+def test_readme_shows_the_printed_patient_handout() -> None:
+    # Made by: painref show epidural steroid injection --for patient --format html, printed
+    # with tools/printing.py (which draws the first PDF page as this PNG).
+    text = README.read_text(encoding="utf-8")
+    assert "](docs/images/handout.png)" in text
+    picture = (IMAGES / "handout.png").read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
+    assert 400 <= width < height  # a portrait page

@@ -31,7 +31,7 @@ a { color: #0645ad; }
 hr { border: 0; border-top: 1px solid #999; margin-top: 2em; }
 @page { size: A4; margin: 16mm 15mm; }
 @media print {
-  body { margin: 0; max-width: none; padding: 0; font-size: 12pt; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 11pt; line-height: 1.4; }
   a { color: inherit; text-decoration: none; }
   a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
 }
