@@ -165,7 +165,8 @@ def patient_handout(entry: Entry, styled: bool) -> RenderableType:
         said.append(f" [{numbers}]", style=MARK_STYLE)
         said.append(".")
         parts.append(_hanging("•", said))
-    parts.extend([Text(SOURCES_WHERE.format(id=entry.procedure.id)), Text(), _note()])
+    where = Text(SOURCES_WHERE.format(id=entry.procedure.id), style=MISSING_STYLE)
+    parts.extend([Text(), where, Text(), _note()])
     return Group(*parts)
 
 
