@@ -187,9 +187,12 @@ def search(catalog: Catalog, query: Query) -> Results:
     cores = {_core(needle) for needle in needles}
     for procedure in catalog.procedures.values():
         segments = list(_segments(catalog, procedure))
-        if _may_hold(segments, cores):
-            # Only a segment holding some needle's letters can match: the rest go unread.
-            words_of = [_words(s) if _may_hold((s,), cores) else [] for s in segments]
+        # Only a segment holding some needle's letters can match: the rest go unread.
+        holding = [_may_hold(_folded(segment.text), cores) for segment in segments]
+        if any(holding):
+            words_of = [
+                _words(s) if held else [] for s, held in zip(segments, holding, strict=True)
+            ]
             texts[procedure.id] = (procedure, segments, words_of)
     # Catalog-wide notices are searched once, by the same word rules.
     notice_words = [(n, _words(_Segment("notice", n.text))) for n in catalog.notices_of("warning")]
@@ -310,24 +313,32 @@ def _segments(catalog: Catalog, procedure: Procedure) -> Iterator[_Segment]:
             yield _Segment(name, line.text)
 
 
-def _may_hold(segments: Sequence[_Segment], cores: AbstractSet[str]) -> bool:
-    """Whether some needle's core letters (see _core) appear: a quick test that can
-    only err towards yes.
+def _may_hold(folded: str, cores: AbstractSet[str]) -> bool:
+    """Whether some needle's core letters (see _core) appear in a text as _folded
+    gives it: a quick test that can only err towards yes."""
+    return any(core in folded for core in cores)
 
-    A word matches only words with its stem or its beginning, so the text needs
-    only the parts of normalising that change letters inside a word: folding
-    case and accents, and the British and synonym spellings."""
-    haystack = " ".join(segment.text for segment in segments).casefold()
+
+# Any spelling _folded would change (SPELLINGS' first halves).
+_RESPELT = re.compile("|".join(re.escape(british) for british, _ in SPELLINGS))
+
+
+def _folded(text: str) -> str:
+    """A text as _may_hold reads it. A word matches only words with its stem or its
+    beginning, so the text needs only the parts of normalising that change letters
+    inside a word: folding case and accents, and the British and synonym spellings."""
+    haystack = text.casefold()
     if not haystack.isascii():
         # Accents fold away; any other non-ASCII character is dropped too (cores are
         # ASCII, so that can only join letters into more matches, never fewer).
         folded = unicodedata.normalize("NFKD", haystack).encode("ascii", "ignore")
         haystack = folded.decode("ascii")
+    if not _RESPELT.search(haystack):  # one scan; most texts need no respelling
+        return haystack
     respelled = haystack
     for british, american in SPELLINGS:
         respelled = respelled.replace(british, american)
-    haystack += " " + respelled
-    return any(core in haystack for core in cores)
+    return f"{haystack} {respelled}"
 
 
 def _core(word: str) -> str:
