@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+import sys
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -317,12 +318,14 @@ class _Checker:
 
     def ident(self, value: Any, path: PathKey) -> str | None:
         if value.__class__ is str and value in self.layer.good_ids:
-            return str(value)  # checked before: ids recur (every fact cites sources)
+            # Checked before: ids recur (every fact cites sources); one string each.
+            return sys.intern(value)
         text = self.text(value, path)
         if text is not None and not _KEBAB.fullmatch(text):
             self.problem(path, "PR013", f"id {text!r} must be kebab-case (a-z, 0-9, hyphens)")
             return None
         if text is not None:
+            text = sys.intern(text)
             self.layer.good_ids.add(text)
         return text
 
@@ -376,7 +379,7 @@ class _Checker:
 
     def source_list(self, value: Any, path: PathKey, required: bool = True) -> tuple[str, ...]:
         if self._known_sources(value):
-            return tuple(value)
+            return tuple(map(sys.intern, value))
         ids = self.items(value, path, self.refs("source"))
         if required and not ids and value is not REJECTED and not isinstance(value, OddScalar):
             self.problem(path, "PR017", "every fact needs at least one source")
