@@ -19,7 +19,7 @@ from painref.query.handout import (
     QUESTIONS_HEADING,
     SOURCES_HEADING,
     by_publisher,
-    split_title,
+    publisher_of,
 )
 from painref.query.lookup import Lookup
 from painref.render import markdown
@@ -109,16 +109,20 @@ def test_sources_are_grouped_by_publisher_each_number_once(bundled: Catalog) -> 
 
 
 def test_a_title_names_its_publisher_in_its_last_parentheses() -> None:
-    assert split_title(Source("a", "Epidurals (Johns Hopkins (Baltimore))")) == (
-        "Johns Hopkins (Baltimore)",
-        "Epidurals",
+    assert publisher_of(Source("a", "Epidurals (Johns Hopkins (Baltimore))")) == (
+        "Johns Hopkins (Baltimore)"
     )
-    assert split_title(Source("b", "A page with no publisher")) == ("A page with no publisher", "")
-    two = [Source("x", "One (NICE)"), Source("y", "Two (Mayo)"), Source("z", "Three (NICE)")]
-    grouped = by_publisher(["x", "y", "z"], two)
-    assert [(p.name, [n for n, _, _ in p.pages]) for p in grouped] == [
-        ("NICE", [1, 3]),
-        ("Mayo", [2]),
+    assert publisher_of(Source("b", "A page with no publisher")) == "A page with no publisher"
+    three = [
+        Source("x", "One (NICE)", kind="guideline"),
+        Source("y", "Two (Mayo)"),
+        Source("z", "Three (NICE)", kind="journal"),
+    ]
+    grouped = by_publisher(["x", "y", "z"], three)
+    assert [(p.name, p.numbers) for p in grouped] == [("NICE", (1, 3)), ("Mayo", (2,))]
+    assert [(p.said(), p.marks()) for p in grouped] == [
+        ("NICE, a national health body", "[1,3]"),
+        ("Mayo", "[2]"),
     ]
 
 

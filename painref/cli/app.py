@@ -213,9 +213,7 @@ def show(
             "--for",
             help="clinician (the default: the full card) or patient (a plain-language "
             "handout: what happens, preparing, afterwards, when to get help, questions to ask).",
-            autocompletion=lambda incomplete: [
-                a for a in commands.AUDIENCES if a.startswith(incomplete)
-            ],
+            autocompletion=_terms(commands.AUDIENCES),
         ),
     ] = "clinician",
     output_format: FormatOption = None,

@@ -214,7 +214,11 @@ def _entries(lookup: Lookup, procedures: Sequence[Any], needed: bool) -> tuple[E
     return tuple(lookup.entry(procedure) for procedure in procedures)
 
 
-AUDIENCES = ("clinician", "patient")  # whom `show --for` writes for
+# Whom `show --for` writes for.
+AUDIENCES: dict[str, str] = {
+    "clinician": "the full card",
+    "patient": "a plain-language handout",
+}
 
 
 def show(

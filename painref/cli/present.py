@@ -86,7 +86,7 @@ def _rich(result: c.Result, styled: bool) -> RenderableType:
 
     if isinstance(result, c.Card):
         if result.patient:
-            return t.patient_handout(result.entry, styled)
+            return t.patient_handout(result.entry)
         return t.procedure_card(result.entry, styled, result.sections)
     if isinstance(result, c.Comparison):
         return t.compare_view(result.entries, result.fields, styled, result.layout)

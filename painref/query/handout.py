@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from painref.core import vocab
 from painref.core.model import Source
 from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import Entry
@@ -47,9 +48,7 @@ def patient_sections(entry: Entry) -> list[Section]:
     carries, then the questions to ask."""
     sections = []
     for name, heading, missing in _FIELDS:
-        lines = field_lines(entry, name)
-        # A list reads as bullets; a plain text as one paragraph per sentence group.
-        sections.append(Section(name, heading, tuple(lines), missing))
+        sections.append(Section(name, heading, tuple(field_lines(entry, name)), missing))
     warnings = notice_lines([entry])
     if warnings:
         sections.append(Section("notices", NOTICES_HEADING, tuple(warnings), ""))
@@ -63,27 +62,35 @@ def patient_sections(entry: Entry) -> list[Section]:
 _PUBLISHER = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)\s*$")
 
 
-def split_title(source: Source) -> tuple[str, str]:
-    """A source's (publisher, page title); a title without a publisher in
-    parentheses is its own publisher."""
+def publisher_of(source: Source) -> str:
+    """Who publishes a source; a title without a publisher in parentheses is its own."""
     match = _PUBLISHER.search(source.title)
     if match is None or match.start() == 0:
-        return source.title, ""
-    return match.group(1).strip(), source.title[: match.start()].strip()
+        return source.title
+    return match.group(1).strip()
 
 
 class Publisher(NamedTuple):
     name: str
-    pages: tuple[tuple[int, str, Source], ...]  # (citation number, page title, source)
+    kind: str | None  # the kind of its first cited page
+    numbers: tuple[int, ...]  # the citation numbers of its pages
+
+    def said(self) -> str:
+        """The publisher as the handout names it: "Azura Vascular Care, a private clinic"."""
+        return f"{self.name}, {vocab.SOURCE_KINDS_PLAIN[self.kind]}" if self.kind else self.name
+
+    def marks(self) -> str:
+        return f"[{','.join(str(number) for number in self.numbers)}]"
 
 
 def by_publisher(order: Sequence[str], sources: Sequence[Source]) -> list[Publisher]:
     """The cited sources (`order`: ids in citation order) grouped by publisher, each
     publisher where its first page is first cited."""
     known = {source.id: source for source in sources}
-    groups: dict[str, list[tuple[int, str, Source]]] = {}
+    groups: dict[str, list[int]] = {}
+    kinds: dict[str, str | None] = {}
     for number, source_id in enumerate(order, start=1):
-        source = known[source_id]
-        publisher, page = split_title(source)
-        groups.setdefault(publisher, []).append((number, page, source))
-    return [Publisher(name, tuple(pages)) for name, pages in groups.items()]
+        name = publisher_of(known[source_id])
+        groups.setdefault(name, []).append(number)
+        kinds.setdefault(name, known[source_id].kind)
+    return [Publisher(name, kinds[name], tuple(numbers)) for name, numbers in groups.items()]

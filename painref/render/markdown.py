@@ -14,7 +14,13 @@ from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Notice, Procedure, Source
 from painref.core.safetext import UNSAFE, neutralise
-from painref.query.handout import SOURCES_HEADING, SOURCES_WHERE, by_publisher, patient_sections
+from painref.query.handout import (
+    NOTICES_HEADING,
+    SOURCES_HEADING,
+    SOURCES_WHERE,
+    by_publisher,
+    patient_sections,
+)
 from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import Entry, Found
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
@@ -88,15 +94,13 @@ def patient_handout(entry: Entry) -> str:
         if not section.lines:
             blocks.append(f"*{escape(section.missing)}*")
         elif section.key == "notices":
-            blocks.extend(f"**{_marked(line, citations)}**" for line in section.lines)
+            blocks.extend(_bold(section.lines, citations))
         else:
             blocks.extend(_field_blocks(section.lines, citations))
-    items = []
-    for publisher in by_publisher(citations.order, entry.sources):
-        kind = publisher.pages[0][2].kind
-        said = f", {vocab.SOURCE_KINDS_PLAIN[kind]}" if kind else ""
-        numbers = ",".join(str(number) for number, _, _ in publisher.pages)
-        items.append(f"- {_inline(publisher.name + said)} {escape(f'[{numbers}]')}.")
+    items = [
+        f"- {_inline(publisher.said())} {escape(publisher.marks())}."
+        for publisher in by_publisher(citations.order, entry.sources)
+    ]
     body = "\n".join(items) if items else f"*{escape('No sources are cited.')}*"
     where = escape(SOURCES_WHERE.format(id=entry.procedure.id))
     return _document([*blocks, f"## {escape(SOURCES_HEADING)}", body, where, *_note()])
@@ -281,7 +285,12 @@ def _notices(entries: Sequence[Entry], citations: Citations) -> list[str]:
     lines = notice_lines(entries)
     if not lines:
         return []
-    return ["## Please note", *(f"**{_marked(line, citations)}**" for line in lines)]
+    return [f"## {escape(NOTICES_HEADING)}", *_bold(lines, citations)]
+
+
+def _bold(lines: Sequence[Line], citations: Citations) -> list[str]:
+    """Each line a bold paragraph, as the notices are shown."""
+    return [f"**{_marked(line, citations)}**" for line in lines]
 
 
 def _sources(entries: Sequence[Entry], citations: Citations) -> list[str]:

@@ -135,7 +135,7 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
     )
 
 
-def patient_handout(entry: Entry, styled: bool) -> RenderableType:
+def patient_handout(entry: Entry) -> RenderableType:
     """The handout for patients: a heading per question, bullets hanging, the
     sources grouped by publisher."""
     citations = Citations()
@@ -157,12 +157,8 @@ def patient_handout(entry: Entry, styled: bool) -> RenderableType:
             parts.append(_hanging("•", text) if line.bullet else text)
     parts.extend([Text(), Text(SOURCES_HEADING, style="bold")])
     for publisher in by_publisher(citations.order, entry.sources):
-        said = Text(publisher.name)
-        kind = publisher.pages[0][2].kind
-        if kind:
-            said.append(f", {vocab.SOURCE_KINDS_PLAIN[kind]}")
-        numbers = ",".join(str(number) for number, _, _ in publisher.pages)
-        said.append(f" [{numbers}]", style=MARK_STYLE)
+        said = Text(publisher.said())
+        said.append(f" {publisher.marks()}", style=MARK_STYLE)
         said.append(".")
         parts.append(_hanging("•", said))
     where = Text(SOURCES_WHERE.format(id=entry.procedure.id), style=MISSING_STYLE)
