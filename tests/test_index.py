@@ -18,6 +18,7 @@ import pytest
 
 from painref.catalog import codec, index, stored
 from painref.catalog.layers import Overlay, bundled_catalog_path, open_catalog, read_catalog
+from painref.core.errors import CatalogError
 from painref.query.lookup import Lookup
 from tests.conftest import FIXTURES, Invoke
 
@@ -62,6 +63,65 @@ def test_the_index_holds_exactly_the_catalog_read_from_yaml(cache: Path) -> None
     assert isinstance(from_index.procedures, stored.Records)
     for kind in ("sources", "conditions", "procedures"):
         assert list(getattr(from_index, kind).items()) == list(getattr(from_yaml, kind).items())
+
+
+SECOND = FIXTURES / "overlay" / "second.yaml"
+
+
+def test_layers_indexed_as_they_are_read_give_the_catalog_merged_in_memory(
+    cache: Path, tmp_path: Path
+) -> None:
+    # Replacements across three layers, and a link stored on an overlay's procedure
+    # that the bundled procedure it points to must show too.
+    layers = [Overlay(CLINIC, "--catalog"), Overlay(SECOND, "--catalog")]
+    from_yaml = open_catalog(layers, use_index=False)
+    open_catalog(layers)  # builds the index
+    from_index = open_catalog(layers)
+    assert isinstance(from_index.procedures, stored.Records)
+    for kind in ("sources", "conditions", "procedures", "notices"):
+        assert list(getattr(from_index, kind).items()) == list(getattr(from_yaml, kind).items())
+    assert from_index.names == from_yaml.names
+    assert from_index.procedures["clinic-hip-block"].name == "Clinic hip block, second edition"
+    # The second overlay's clinic-hip-block stores no link: the first one's is gone too.
+    back = from_index.procedures["medial-branch-block"].related
+    assert "clinic-hip-block" not in [link.id for link in back]
+    for kind in ("procedure", "condition"):
+        indexed, in_memory = from_index.name_store(kind), from_yaml.name_store(kind)
+        keys = in_memory.keys()
+        assert sorted(indexed.keys()) == sorted(keys)
+        assert all(indexed.ids(key) == in_memory.ids(key) for key in keys)
+        assert indexed.word_entries() == in_memory.word_entries()
+        assert indexed.total() == in_memory.total()
+
+
+def test_a_link_from_an_overlay_shows_on_the_procedure_it_points_to(
+    cache: Path, run_mini: Invoke
+) -> None:
+    result = run_mini("--catalog", str(CLINIC), "show", "medial-branch-block", "--json")
+    assert result.exit_code == 0, result.output
+    related = json.loads(result.stdout)["related"]
+    assert {"id": "clinic-hip-block", "relation": "see-also"}.items() <= next(
+        link for link in related if link["id"] == "clinic-hip-block"
+    ).items()
+
+
+def test_a_catalog_with_problems_reports_them_as_read_in_memory_and_leaves_no_index(
+    cache: Path, run_mini: Invoke, tmp_path: Path
+) -> None:
+    overlay = tmp_path / "broken.yaml"
+    text = CLINIC.read_text(encoding="utf-8")
+    text = text.replace("conditions: [facet-joint-pain]", "conditions: [facet-joint-pian]")
+    overlay.write_text(text, encoding="utf-8")
+    layers = [Overlay(overlay, "--catalog")]
+    with pytest.raises(CatalogError) as in_memory:
+        open_catalog(layers, use_index=False)
+    with pytest.raises(CatalogError) as indexed:
+        open_catalog(layers)
+    assert indexed.value.problems == in_memory.value.problems
+    assert "unknown condition id 'facet-joint-pian'" in str(indexed.value)
+    result = run_mini("--catalog", str(overlay), "show", "kyphoplasty")
+    assert result.exit_code == 3
+    assert not [path for path in cache.glob("**/*") if path.is_file()]
 
 
 def test_the_real_catalog_survives_the_index_unchanged(cache: Path) -> None:

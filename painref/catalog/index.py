@@ -38,10 +38,10 @@ from typing import Any, TypeVar
 from painref import __version__
 from painref.catalog import codec
 from painref.catalog.codec import DECODERS, encode
-from painref.catalog.records import Catalog
+from painref.catalog.records import Catalog, Merged, RecordSink, name_pairs
 from painref.catalog.stored import Fallback, IndexedNameStore, Names, Records, Stored
 from painref.core import fields
-from painref.core.model import LookupName, Procedure
+from painref.core.model import Link, LookupName, Procedure
 
 CACHE_ENV = "PAINREF_CACHE_DIR"
 FOLDER = "painref-index"  # painref's own folder inside the cache directory
@@ -111,10 +111,15 @@ def signature(files: Sequence[Path]) -> str | None:
     return json.dumps(parts)
 
 
-def open_indexed(files: Sequence[Path], read: Callable[[], Catalog]) -> Catalog:
-    """The catalog from its index if that is current and trusted, else read and indexed
-    afresh. An index found damaged part-way through a command is dropped, and the
-    command's questions are answered from the files from then on."""
+def open_indexed(
+    files: Sequence[Path], read: Callable[[], Catalog], stream: Callable[[RecordSink], Merged]
+) -> Catalog:
+    """The catalog from its index if that is current and trusted, else indexed afresh.
+    `stream` reads the files, passing each checked record on as it goes, so the
+    index is written without the catalog ever being held whole; `read` reads them
+    into memory, for when no index can be written. An index found damaged part-way
+    through a command is dropped, and the command's questions are answered from a
+    fresh one (or the files) from then on."""
     key = signature(files)
     base = cache_dir()
     if key is None or base is None:
@@ -125,11 +130,13 @@ def open_indexed(files: Sequence[Path], read: Callable[[], Catalog]) -> Catalog:
 
     def rebuilt() -> Catalog:
         with _without_cycle_collection():
-            catalog = read()
-            if signature(files) == key and _save(catalog, path, key):  # not edited while read
+            # Only while no file was edited during the build is the index true to its key.
+            if _build(path, key, stream, lambda: signature(files) == key):
                 # Answer from the fresh index: its lookups need no names built in memory.
-                return _load(path, key, rebuilt) or catalog
-        return catalog
+                found = _load(path, key, rebuilt)
+                if found is not None:
+                    return found
+            return read()
 
     found = _load(path, key, rebuilt) if _private(folder) else None
     return rebuilt() if found is None else found
@@ -297,9 +304,12 @@ CREATE INDEX words_by_word ON words (kind, word);
 """
 
 
-def _save(catalog: Catalog, path: Path, key: str) -> bool:
-    """Write the index beside its final name and rename it into place; give up quietly.
-    Whether it was written."""
+def _build(
+    path: Path, key: str, stream: Callable[[RecordSink], Merged], unchanged: Callable[[], bool]
+) -> bool:
+    """Write the index beside its final name as the files are read, and rename it
+    into place if they are `unchanged`; give up quietly. Whether it was written.
+    A catalog with problems raises CatalogError, and no index is left behind."""
     import tempfile
 
     temporary = None
@@ -315,9 +325,12 @@ def _save(catalog: Catalog, path: Path, key: str) -> bool:
         os.close(handle)
         db = sqlite3.connect(temporary)
         try:
-            _write(db, catalog, key)
+            writer = _Writer(db)
+            writer.finish(stream(writer.put), key)
         finally:
             db.close()
+        if not unchanged():
+            return False
         os.replace(temporary, path)
         temporary = None
         _avoid.discard(str(path))  # a fresh file, not the damaged one
@@ -331,79 +344,134 @@ def _save(catalog: Catalog, path: Path, key: str) -> bool:
                 os.unlink(temporary)
 
 
-def _write(db: sqlite3.Connection, catalog: Catalog, key: str) -> None:
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    # First, so that even a build killed half-way leaves a file marked as painref's.
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db.execute(f"PRAGMA user_version = {FORMAT}")
-    db.executescript(_TABLES)
-    kinds: list[tuple[str, Mapping[str, Any]]] = [
-        ("source", catalog.sources),
-        ("condition", catalog.conditions),
-        ("procedure", catalog.procedures),
-        ("name", {str(position): name for position, name in enumerate(catalog.names)}),
-        ("notice", catalog.notices),
-    ]
-    summaries = []
-    for kind, records in kinds:
-        overall = codec.running_digest()
-        rows = _record_rows(kind, records, overall)
-        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        summaries.append((f"records:{kind}", f"{len(records)} {overall.hexdigest()}"))
-        if kind in ("condition", "procedure"):
-            pairs = list(dict.fromkeys(catalog.name_pairs(kind)))
-            db.executemany(
-                "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-                (
-                    (kind, key, compact, entry_id, codec.digest(kind, key, compact, entry_id))
-                    for key, entry_id in pairs
-                    for compact in (key.replace(" ", ""),)
-                ),
-            )
-            # One row a word, with every name holding it (names never hold a newline).
-            keys_of: dict[str, dict[str, None]] = {}
-            for name_key in dict.fromkeys(k for k, _ in pairs):
-                for word in name_key.split():
-                    keys_of.setdefault(word, {})[name_key] = None
-            db.executemany(
-                "INSERT INTO words VALUES (?, ?, ?, ?)",
-                (
-                    (kind, word, joined, codec.digest(kind, word, joined))
-                    for word, keys in keys_of.items()
-                    for joined in ("\n".join(keys),)
-                ),
-            )
-            entries_of: dict[str, set[str]] = {}
-            for name_key, entry_id in pairs:
-                for word in name_key.split():
-                    entries_of.setdefault(word, set()).add(entry_id)
-            counted = sorted((word, len(ids)) for word, ids in entries_of.items())
-            db.executemany(
-                "INSERT INTO vocabulary VALUES (?, ?, ?)", ((kind, w, n) for w, n in counted)
-            )
-            summaries.append(
-                (f"vocabulary:{kind}", codec.list_digest(sorted(f"{w} {n}" for w, n in counted)))
-            )
-            summaries.append((f"entries:{kind}", str(len({i for _, i in pairs}))))
-            keys = sorted({name_key for name_key, _ in pairs})
-            summaries.append((f"names:{kind}", codec.list_digest(keys)))
-    db.executescript(_INDEXES)
-    db.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        [("signature", key), ("version", __version__), *summaries],
-    )
-    db.commit()
+class _Writer:
+    """Fills a new index: each record as soon as it is checked, in batches, then
+    what needs the whole catalog (links both ways, names, digests)."""
 
+    BATCH = 500
 
-def _record_rows(kind: str, records: Mapping[str, Any], overall: Any) -> Iterator[tuple[Any, ...]]:
-    """Each record's row, made as SQLite asks for it (never all held at once);
-    `overall` takes every row's digest, in order."""
-    for position, (record_id, record) in enumerate(records.items()):
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.rows: list[tuple[str, str, int, str, bytes]] = []
+        # Where each record stands; a record replaced by a later layer keeps its place.
+        self.positions: dict[str, dict[str, int]] = {kind: {} for kind in _RECORD_KINDS}
+        # What the name tables and the links need, kept as each record passes.
+        self.called: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+            "condition": {},
+            "procedure": {},
+        }
+        self.own_links: dict[str, tuple[Link, ...]] = {}
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        # First, so that even a build killed half-way leaves a file marked as painref's.
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        db.executescript(_TABLES)
+
+    def put(self, kinds: str, record: Any) -> None:
+        """One checked record, of a kind named as the catalog does ("procedures")."""
+        kind = kinds[:-1]
+        positions = self.positions[kind]
+        self._add(kind, record.id, positions.setdefault(record.id, len(positions)), record)
+        if kind in self.called:
+            self.called[kind][record.id] = (record.name, record.aliases)
+        if kind == "procedure":
+            self.own_links[record.id] = record.related
+
+    def _add(self, kind: str, record_id: str, position: int, record: Any) -> None:
         data = encode(record)
-        digest = codec.digest(kind, record_id, data)
-        overall.update(digest)
-        yield kind, record_id, position, data, digest
+        self.rows.append((kind, record_id, position, data, codec.digest(kind, record_id, data)))
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        # A later layer's record replaces the row of an earlier one with the same id.
+        self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", self.rows)
+        self.rows.clear()
+
+    def finish(self, merged: Merged, key: str) -> None:
+        db = self.db
+        for position, name in enumerate(merged.names):
+            self._add("name", str(position), position, name)
+        self._flush()
+        self._link_both_ways(merged.links)
+        summaries = []
+        for kind in _RECORD_KINDS:
+            overall = codec.running_digest()
+            count = 0
+            ordered = "SELECT digest FROM records WHERE kind = ? ORDER BY position"
+            for (row_digest,) in db.execute(ordered, (kind,)):
+                overall.update(row_digest)
+                count += 1
+            summaries.append((f"records:{kind}", f"{count} {overall.hexdigest()}"))
+        for kind, owners in (("condition", "conditions"), ("procedure", "procedures")):
+            called = {entry_id: self.called[kind][entry_id] for entry_id in merged.owners[owners]}
+            pairs = list(dict.fromkeys(name_pairs(kind, called, merged.names)))
+            summaries.extend(_write_names(db, kind, pairs))
+        db.executescript(_INDEXES)
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("signature", key), ("version", __version__), *summaries],
+        )
+        db.commit()
+
+    def _link_both_ways(self, links: Mapping[str, tuple[Link, ...]]) -> None:
+        """Give each procedure the inverse of the links stored on others."""
+        changed = [(pid, both) for pid, both in links.items() if both != self.own_links[pid]]
+        read = "SELECT data FROM records WHERE kind = 'procedure' AND id = ?"
+        rows = []
+        for procedure_id, both in changed:
+            (data,) = self.db.execute(read, (procedure_id,)).fetchone()
+            stored = json.loads(data)
+            stored[_RELATED_AT] = both
+            data = encode(stored)
+            rows.append((data, codec.digest("procedure", procedure_id, data), procedure_id))
+        self.db.executemany(
+            "UPDATE records SET data = ?, digest = ? WHERE kind = 'procedure' AND id = ?", rows
+        )
+
+
+_RECORD_KINDS = ("source", "condition", "procedure", "name", "notice")
+_RELATED_AT = Procedure._fields.index("related")
+
+
+def _write_names(
+    db: sqlite3.Connection, kind: str, pairs: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The name tables of one kind of entry from its (normalised name, id) pairs;
+    the summaries the meta table keeps of them."""
+    db.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        (
+            (kind, key, compact, entry_id, codec.digest(kind, key, compact, entry_id))
+            for key, entry_id in pairs
+            for compact in (key.replace(" ", ""),)
+        ),
+    )
+    # One row a word, with every name holding it (names never hold a newline).
+    keys_of: dict[str, dict[str, None]] = {}
+    for name_key in dict.fromkeys(k for k, _ in pairs):
+        for word in name_key.split():
+            keys_of.setdefault(word, {})[name_key] = None
+    db.executemany(
+        "INSERT INTO words VALUES (?, ?, ?, ?)",
+        (
+            (kind, word, joined, codec.digest(kind, word, joined))
+            for word, keys in keys_of.items()
+            for joined in ("\n".join(keys),)
+        ),
+    )
+    entries_of: dict[str, set[str]] = {}
+    for name_key, entry_id in pairs:
+        for word in name_key.split():
+            entries_of.setdefault(word, set()).add(entry_id)
+    counted = sorted((word, len(ids)) for word, ids in entries_of.items())
+    db.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)", ((kind, w, n) for w, n in counted))
+    return [
+        (f"vocabulary:{kind}", codec.list_digest(sorted(f"{w} {n}" for w, n in counted))),
+        (f"entries:{kind}", str(len({i for _, i in pairs}))),
+        (f"names:{kind}", codec.list_digest(sorted({name_key for name_key, _ in pairs}))),
+    ]
 
 
 def _prune(folder: Path, kept: Path) -> None:

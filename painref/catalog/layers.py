@@ -16,6 +16,7 @@ from painref.catalog.records import Catalog
 from painref.core.errors import CatalogError, Problem
 
 if TYPE_CHECKING:
+    from painref.catalog.records import Merged, RecordSink
     from painref.catalog.validate import Layer
 
 BUNDLED_NAME = "procedures.yaml"
@@ -52,6 +53,7 @@ def read_layer(
     origin: str = "",
     keep_records: bool = True,
     known: Mapping[str, AbstractSet[str]] | None = None,
+    sink: RecordSink | None = None,
 ) -> Layer:
     """One catalog file, read and checked (see validate.check_text)."""
     name = str(path)
@@ -93,7 +95,7 @@ def read_layer(
         ) from None
     from painref.catalog.validate import check_text
 
-    return check_text(data, name, keep_records, known)
+    return check_text(data, name, keep_records, known, sink)
 
 
 def _check_utf8(data: bytes, chunk: int = 1 << 20) -> None:
@@ -124,33 +126,52 @@ def open_catalog(
     """The catalog of the bundled file (unless told not to) and each overlay, in order.
 
     It comes from the compiled index while the files are unchanged; otherwise
-    every file is read (all problems are reported at once) and the index rebuilt.
+    every file is read (all problems are reported at once) and the index rebuilt
+    from the records as they are read.
     """
     files = catalog_files(layers, bundled)
     if not use_index:
         return read_catalog(files)
     from painref.catalog import index
 
-    return index.open_indexed([item.path for item in files], lambda: read_catalog(files))
+    return index.open_indexed(
+        [item.path for item in files],
+        lambda: read_catalog(files),
+        lambda sink: stream_catalog(files, sink),
+    )
 
 
 def read_catalog(files: Sequence[Overlay]) -> Catalog:
     """Read, check and merge catalog files, reporting every problem at once."""
+    from painref.catalog.merge import merge
+
+    return merge(read_layers(files))
+
+
+def stream_catalog(files: Sequence[Overlay], sink: RecordSink) -> Merged:
+    """Read and check catalog files, passing each checked record to `sink` instead of
+    keeping it, then merge what is kept; every problem is reported at once."""
+    from painref.catalog.merge import check
+
+    return check(read_layers(files, sink))
+
+
+def read_layers(files: Sequence[Overlay], sink: RecordSink | None = None) -> list[Layer]:
+    """Each file read and checked, bottom layer first; raises CatalogError with the
+    problems of every file that cannot be read."""
     read: list[Layer] = []
     problems: list[Problem] = []
     known: dict[str, set[str]] = {"source": set(), "condition": set(), "procedure": set()}
     for item in files:
         try:
-            layer = read_layer(item.path, item.origin, keep_records=False, known=known)
+            layer = read_layer(item.path, item.origin, keep_records=False, known=known, sink=sink)
         except CatalogError as error:
             problems.extend(error.problems)
             continue
         read.append(layer)
         for kind, ids in known.items():
-            ids.update(getattr(layer, f"{kind}s"))
+            ids.update(layer.ids[f"{kind}s"])
             ids.update(record_id for of, record_id in layer.broken if of == f"{kind}s")
     if problems:
         raise CatalogError(problems)
-    from painref.catalog.merge import merge
-
-    return merge(read)
+    return read

@@ -4,64 +4,71 @@ with the same id; then every reference must resolve and every link be stored onc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from painref.catalog.records import Catalog
+from painref.catalog.records import Catalog, Merged
 from painref.core import vocab
 from painref.core.errors import CatalogError
-from painref.core.model import Condition, Link, Notice, Procedure, Source
+from painref.core.model import Link
 
 if TYPE_CHECKING:
     from painref.catalog.validate import Layer
 
+KINDS = ("sources", "conditions", "procedures", "notices")
+
 
 def merge(layers: Sequence[Layer]) -> Catalog:
-    """Later layers replace earlier entries with the same id; then check every reference."""
-    sources: dict[str, Source] = {}
-    conditions: dict[str, Condition] = {}
-    procedures: dict[str, Procedure] = {}
-    notices: dict[str, Notice] = {}
-    owner_layer: dict[tuple[str, str], Layer] = {}
-    for layer in layers:
-        for kind, store, records in (
-            ("sources", sources, layer.sources),
-            ("conditions", conditions, layer.conditions),
-            ("procedures", procedures, layer.procedures),
-            ("notices", notices, layer.notices),
-        ):
-            for record_id, record in records.items():
-                store[record_id] = record  # type: ignore[assignment]
-                owner_layer[(kind, record_id)] = layer
-    known: dict[str, set[str]] = {
-        "source": set(sources),
-        "condition": set(conditions),
-        "procedure": set(procedures),
-        "notice": set(notices),
+    """The catalog of layers that hold their records (read without a sink)."""
+    merged = check(layers)
+    stores: list[dict[str, Any]] = [
+        {record_id: getattr(layers[at], kind)[record_id] for record_id, at in owned.items()}
+        for kind, owned in merged.owners.items()
+    ]
+    sources, conditions, procedures, notices = stores
+    procedures = {
+        procedure_id: procedure._replace(related=merged.links[procedure_id])
+        for procedure_id, procedure in procedures.items()
     }
+    return Catalog(sources, conditions, procedures, names=merged.names, notices=notices)
+
+
+def check(layers: Sequence[Layer]) -> Merged:
+    """Later layers replace earlier entries with the same id; then check every
+    reference, raising CatalogError with every problem of every layer."""
+    owners: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+    for at, layer in enumerate(layers):
+        for kind in KINDS:
+            owned = owners[kind]
+            for record_id in layer.ids[kind]:
+                owned[record_id] = at  # a replaced id keeps its place, as in a dict
+    known: dict[str, set[str]] = {kind[:-1]: set(owned) for kind, owned in owners.items()}
     for layer in layers:
         for kind, record_id in layer.broken:
             known[kind[:-1]].add(record_id)
-    _check_links(layers, procedures, owner_layer, known)
+    own_links = {
+        procedure_id: layers[at].links[procedure_id]
+        for procedure_id, at in owners["procedures"].items()
+    }
+    _check_links(layers, owners, own_links, known)
     problems = [problem for layer in layers for problem in layer.doc.problems]
     if problems:
         stopped = tuple(layer.doc.file for layer in layers if layer.doc.overflowed)
         ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
         raise CatalogError(ordered, stopped)
     names = tuple(dict.fromkeys(name for layer in layers for name in layer.names))
-    procedures = _with_links_both_ways(procedures)
-    return Catalog(sources, conditions, procedures, names=names, notices=notices)
+    return Merged(owners, links_both_ways(own_links), names)
 
 
 def _check_links(
     layers: Sequence[Layer],
-    procedures: Mapping[str, Procedure],
-    owner_layer: Mapping[tuple[str, str], Layer],
+    owners: Mapping[str, Mapping[str, int]],
+    own_links: Mapping[str, tuple[Link, ...]],
     known: Mapping[str, set[str]],
 ) -> None:
     """Every reference resolves, and a link between two procedures is stored once."""
-    for layer in layers:
+    for at, layer in enumerate(layers):
         for (kind, record_id), refs in layer.refs.items():
-            if kind != "names" and owner_layer.get((kind, record_id)) is not layer:
+            if kind != "names" and owners.get(kind, {}).get(record_id) != at:
                 continue  # replaced by a record of a later layer
             for ref in refs:
                 if ref.target not in known[ref.kind]:
@@ -72,20 +79,20 @@ def _check_links(
                         f"unknown {ref.kind} id {ref.target!r}{hint} (in {ref.owner})",
                     )
     stored_pairs: dict[frozenset[str], str] = {}
-    for procedure in procedures.values():
-        layer = owner_layer[("procedures", procedure.id)]
-        for index, link in enumerate(procedure.related):
-            pair = frozenset((procedure.id, link.id))
-            if pair in stored_pairs and stored_pairs[pair] != procedure.id:
-                path = (*layer.paths[("procedures", procedure.id)], "related", index)
+    for procedure_id, links in own_links.items():
+        layer = layers[owners["procedures"][procedure_id]]
+        for index, link in enumerate(links):
+            pair = frozenset((procedure_id, link.id))
+            if pair in stored_pairs and stored_pairs[pair] != procedure_id:
+                path = (*layer.paths[("procedures", procedure_id)], "related", index)
                 layer.doc.problem(
                     path,
                     "PR020",
-                    f"the link between {procedure.id!r} and {link.id!r} is "
+                    f"the link between {procedure_id!r} and {link.id!r} is "
                     f"already stored on {stored_pairs[pair]!r}; store it once "
-                    f"(in procedure {procedure.id!r})",
+                    f"(in procedure {procedure_id!r})",
                 )
-            stored_pairs.setdefault(pair, procedure.id)
+            stored_pairs.setdefault(pair, procedure_id)
 
 
 def _close(target: str, choices: Iterable[str]) -> str:
@@ -95,14 +102,13 @@ def _close(target: str, choices: Iterable[str]) -> str:
     return f"; did you mean {hint[0]!r}?" if hint else ""
 
 
-def _with_links_both_ways(procedures: Mapping[str, Procedure]) -> dict[str, Procedure]:
-    links: dict[str, list[Link]] = {procedure_id: [] for procedure_id in procedures}
-    for procedure in procedures.values():
-        for link in procedure.related:
-            links[procedure.id].append(link)
+def links_both_ways(own: Mapping[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
+    """Each procedure's links: those stored on it, and the inverse of those stored
+    on others, in the catalog's order."""
+    links: dict[str, list[Link]] = {procedure_id: [] for procedure_id in own}
+    for procedure_id, stored in own.items():
+        for link in stored:
+            links[procedure_id].append(link)
             inverse = vocab.RELATIONS[link.relation]
-            links[link.id].append(Link(procedure.id, inverse, link.sources))
-    return {
-        procedure_id: procedure._replace(related=tuple(links[procedure_id]))
-        for procedure_id, procedure in procedures.items()
-    }
+            links[link.id].append(Link(procedure_id, inverse, link.sources))
+    return {procedure_id: tuple(found) for procedure_id, found in links.items()}

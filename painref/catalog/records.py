@@ -1,4 +1,5 @@
-"""The merged catalog: its records by id and the names lookup reads.
+"""The merged catalog: its records by id and the names lookup reads; and what
+merging decides, for building the index from records as they are read.
 
 It comes from the catalog files or from the compiled index; either way nothing
 here queries or prints.
@@ -6,15 +7,30 @@ here queries or prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from painref.catalog.names import NamesInDicts
-from painref.core.model import Condition, LookupName, Notice, Procedure, Source
+from painref.core.model import Condition, Link, LookupName, Notice, Procedure, Source
 from painref.core.text import name_keys, normalise
 
 if TYPE_CHECKING:
     from painref.catalog.names import NameStore
+
+
+# Where checked records go as they are read, instead of being kept: (kind, record),
+# the kind named as a catalog file does ("procedures"). The index is built this way.
+RecordSink = Callable[[str, Any], None]
+
+
+class Merged(NamedTuple):
+    """What merging decides, whether or not the layers hold their records."""
+
+    # Which layer each record comes from, by kind, in the catalog's order.
+    owners: dict[str, dict[str, int]]
+    # Every procedure's links, in both directions.
+    links: dict[str, tuple[Link, ...]]
+    names: tuple[LookupName, ...]
 
 
 class Catalog:
@@ -71,31 +87,40 @@ class Catalog:
         return NamesInDicts(self.name_pairs(kind))
 
     def name_pairs(self, kind: str) -> Iterator[tuple[str, str]]:
-        """(normalised name, id) for every name an entry of this kind answers to:
-        its id, name and aliases, then the lookup names (a family name, once per entry)."""
+        """(normalised name, id) for every name an entry of this kind answers to."""
         records: Mapping[str, Procedure] | Mapping[str, Condition] = (
             self.procedures if kind == "procedure" else self.conditions
         )
-        for record in records.values():
-            for key in name_keys(record.id, (record.name, *record.aliases)):
-                yield key, record.id
-        for name in self.names:
-            key = normalise(name.name)
-            if name.kind == kind and key:
-                for entry_id in name.ids:
-                    if entry_id in records:
-                        yield key, entry_id
-        if kind == "condition":
-            from painref.catalog import icd10cm
-
-            # ICD-10-CM titles at or below a condition's codes name it too.
-            for code in icd10cm.codes().values():
-                for entry_id in code.conditions:
-                    if entry_id in records:
-                        yield normalise(code.title), entry_id
+        called = {record.id: (record.name, record.aliases) for record in records.values()}
+        return name_pairs(kind, called, self.names)
 
     def conditions_of(self, procedure: Procedure) -> tuple[Condition, ...]:
         return tuple(self.conditions[c] for c in procedure.conditions)
 
     def sources_of(self, procedure: Procedure) -> tuple[Source, ...]:
         return tuple(self.sources[s] for s in procedure.source_ids())
+
+
+def name_pairs(
+    kind: str, called: Mapping[str, tuple[str, tuple[str, ...]]], names: Iterable[LookupName]
+) -> Iterator[tuple[str, str]]:
+    """(normalised name, id) for every name an entry of this kind answers to: its id,
+    name and aliases (`called`: each entry's name and aliases by id, in catalog
+    order), then the lookup names (a family name, once per entry)."""
+    for entry_id, (name, aliases) in called.items():
+        for key in name_keys(entry_id, (name, *aliases)):
+            yield key, entry_id
+    for lookup_name in names:
+        key = normalise(lookup_name.name)
+        if lookup_name.kind == kind and key:
+            for entry_id in lookup_name.ids:
+                if entry_id in called:
+                    yield key, entry_id
+    if kind == "condition":
+        from painref.catalog import icd10cm
+
+        # ICD-10-CM titles at or below a condition's codes name it too.
+        for code in icd10cm.codes().values():
+            for entry_id in code.conditions:
+                if entry_id in called:
+                    yield normalise(code.title), entry_id

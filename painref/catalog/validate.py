@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from painref.catalog.records import RecordSink
 from painref.catalog.yamlread import REJECTED, Document, OddScalar, PathKey, read_text
 from painref.core import fields, vocab
 from painref.core.model import (
@@ -78,15 +79,27 @@ class Ref:
     owner: str
 
 
+STORED_KINDS = ("sources", "conditions", "procedures", "notices")  # records with ids
+
+
 @dataclass
 class Layer:
-    """The checked records of one catalog file, with the references they make."""
+    """The checked records of one catalog file, with the references they make.
+
+    With a `sink`, each record goes there as it is checked and the layer keeps only
+    what merging needs: the ids (`ids`) and each procedure's links (`links`)."""
 
     doc: Document
     sources: dict[str, Source] = field(default_factory=dict)
     conditions: dict[str, Condition] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)
+    sink: RecordSink | None = None
+    # The ids of the records checked, by kind ("sources", ...), in the file's order.
+    ids: dict[str, dict[str, None]] = field(
+        default_factory=lambda: {kind: {} for kind in STORED_KINDS}
+    )
+    links: dict[str, tuple[Link, ...]] = field(default_factory=dict)
     # References made by each record, keyed by (record kind, record id).
     refs: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
     # Where each record starts, for problems found after merging.
@@ -107,8 +120,7 @@ class Layer:
         """Whether a reference to this id resolves whatever layers come after."""
         if record_id in self.known.get(kind, ()) or (f"{kind}s", record_id) in self.broken:
             return True
-        records: Mapping[str, Any] = getattr(self, f"{kind}s", {})
-        return record_id in records
+        return record_id in self.ids.get(f"{kind}s", ())
 
 
 TOP_FIELDS = ("version", "sources", "conditions", "procedures", "names", "notices")
@@ -142,12 +154,14 @@ def check_text(
     file: str,
     keep_records: bool = True,
     known: Mapping[str, AbstractSet[str]] | None = None,
+    sink: RecordSink | None = None,
 ) -> Layer:
     """Read and check one catalog file. Records are checked as the parser reaches
     them, so a file with too many problems is not read to its end; unless
     `keep_records`, the raw records are not kept once checked. `known`: the ids
-    of the layers below, by kind; references to them need no check after merging."""
-    stream = _RecordStream(known or {})
+    of the layers below, by kind; references to them need no check after merging.
+    `sink`: where checked records go instead of the layer (see Layer)."""
+    stream = _RecordStream(known or {}, sink)
     doc = read_text(text, file, on_item=stream.check, keep_items=keep_records)
     layer = stream.layer
     return check_layer(doc, layer if layer is not None and layer.doc is doc else None)
@@ -156,16 +170,17 @@ def check_text(
 class _RecordStream:
     """Checks each record as it is read, into a layer of the document being read."""
 
-    def __init__(self, known: Mapping[str, AbstractSet[str]]) -> None:
+    def __init__(self, known: Mapping[str, AbstractSet[str]], sink: RecordSink | None) -> None:
         self.layer: Layer | None = None
         self.known = known
+        self.sink = sink
 
     def check(self, doc: Document, path: PathKey, raw: Any) -> None:
         kind, index = path
         if kind not in RECORD_KINDS:
             return
         if self.layer is None or self.layer.doc is not doc:
-            self.layer = Layer(doc, known=self.known)
+            self.layer = Layer(doc, known=self.known, sink=self.sink)
         _check_record(self.layer, str(kind), int(index), raw)
 
 
@@ -221,15 +236,21 @@ def _check_record(layer: Layer, kind: str, index: int, raw: Any) -> None:
         if record_id:
             layer.broken.add((kind, record_id))
         return
-    store: dict[str, Any] = getattr(layer, kind)
-    if record.id in store:
+    ids = layer.ids[kind]
+    if record.id in ids:
         layer.doc.problem(
             (*path, "id"),
             "PR014",
             f"duplicate {kind[:-1]} id {record.id!r} (in {kind[:-1]} #{index + 1})",
         )
         return
-    store[record.id] = record
+    ids[record.id] = None
+    if kind == "procedures":
+        layer.links[record.id] = record.related
+    if layer.sink is None:
+        getattr(layer, kind)[record.id] = record
+    else:
+        layer.sink(kind, record)
     layer.paths[(kind, record.id)] = path
 
 
