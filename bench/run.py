@@ -7,6 +7,10 @@ not fail (CI runs a tiny size of it only so that it cannot rot).
 
     python bench/run.py                      # the full table (10,000 procedures)
     python bench/run.py --size 200 --runs 3  # a quick smoke run
+    python bench/run.py --instructions       # also instruction counts (valgrind)
+
+Wall time on a shared machine wanders by a tenth or more from run to run; the
+instruction counts do not, so they show what a change did.
 """
 
 from __future__ import annotations
@@ -144,6 +148,44 @@ def completion_cases() -> list[Case]:
     ]
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int | None:
+    """Instructions one run executes, counted by valgrind's callgrind: the same count
+    however busy the machine is, so two versions compare without noise. None
+    without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    counted = [line.split()[-1] for line in done.stderr.splitlines() if "Collected :" in line]
+    return int(counted[-1]) if counted else None
+
+
+def instruction_table(cases: list[Case], env: dict[str, str]) -> str:
+    """Each piped case's instructions as a multiple of bare Python's."""
+    base = instructions([PYTHON, "-c", "pass"], env)
+    if base is None:
+        return "valgrind is not installed: no instruction counts."
+    lines = [
+        f"bare `python -c pass`: {base / 1e6:.1f} million instructions",
+        "",
+        "| command | million instructions | times bare Python |",
+        "| --- | --- | --- |",
+    ]
+    for case in cases:
+        if case.terminal:
+            continue
+        counted = instructions(case.argv, {**env, **(case.env or {})})
+        if counted is not None:
+            lines.append(f"| `{case.label}` | {counted / 1e6:.1f} | {counted / base:.1f}x |")
+    return "\n".join(lines)
+
+
 def table(base: float, results: list[Result]) -> str:
     lines = [
         f"bare `python -c pass`: {base * 1000:.1f} ms (median)",
@@ -175,6 +217,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="synthetic catalog size")
     parser.add_argument("--runs", type=int, default=9, help="runs of each command (median)")
     parser.add_argument("--naive-at-size", action="store_true", help="also time the naive tool")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each bundled command's instructions with valgrind (slow, noise-free)",
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="painref-bench-"))
@@ -205,6 +252,8 @@ def main() -> None:
         print(f"## Bundled catalog\n\n{table(base, results)}\n")
         painref_show, naive_show = results[0].seconds, results[-1].seconds
         print(f"painref show is {naive_show / painref_show:.1f}x faster than the naive tool.\n")
+        if options.instructions:
+            print(f"### Instructions\n\n{instruction_table(cases[:-1], env)}\n")
 
         overlay = work / "synthetic.yaml"
         # In a child process: a forked child's peak RSS starts from its parent's.

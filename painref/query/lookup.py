@@ -6,7 +6,6 @@ Nothing here prints; every failure a user can cause is a PainrefError.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +95,8 @@ class Lookup:
         condition = self._condition_named(query)
         if condition is None:
             return
+        import shlex
+
         term = query.strip()
         raise NotFound(
             f"{_quote(query)} is a condition ({condition}), not a procedure; for the "

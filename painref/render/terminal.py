@@ -7,21 +7,20 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.panel import Panel
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from painref.core import vocab
 from painref.core.fields import ROWS
 from painref.core.model import Notice, Procedure, Source
-from painref.query.handout import SOURCES_HEADING, SOURCES_WHERE, by_publisher, patient_sections
 from painref.query.lines import Line, field_lines, notice_lines
 from painref.query.results import ConditionUse, Entry, Found, SourceUse
 from painref.render.fields import DIFFERS, DIFFERS_LEGEND, Citations, differ
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from painref.query.hits import Excerpt, Hit
 
 LABEL_STYLE = "bold cyan"
@@ -110,6 +109,8 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
         subtitle.append(" · also called: " + ", ".join(aliases), style="dim")
     said = _notices([entry], citations)
     if styled:
+        from rich.panel import Panel
+
         return Group(
             Panel(
                 Group(subtitle, Text(), grid, *said),
@@ -138,6 +139,8 @@ def procedure_card(entry: Entry, styled: bool, sections: Sequence[str] = ()) -> 
 def patient_handout(entry: Entry) -> RenderableType:
     """The handout for patients: a heading per question, bullets hanging, the
     sources grouped by publisher."""
+    from painref.query.handout import SOURCES_HEADING, SOURCES_WHERE, by_publisher, patient_sections
+
     citations = Citations()
     parts: list[RenderableType] = []
     heading = Text(entry.procedure.name, style="bold")
@@ -257,7 +260,7 @@ def compare_blocks(entries: Sequence[Entry], fields: Sequence[str], styled: bool
         heading.append(f"{DIFFERS} " if differ(lines) else "", style=DIFFERS_STYLE)
         heading.append(ROWS[name], style="bold underline")
         parts.append(heading)
-        grid = Table.grid(padding=(0, 1))
+        grid = _grid()
         grid.add_column(width=2)
         grid.add_column(ratio=1)
         for entry, each in zip(entries, lines, strict=True):
@@ -380,7 +383,7 @@ def found_table(
             *left_out,
             _note(),
         )
-    grid = Table.grid(padding=(0, 1))
+    grid = _grid()
     grid.add_column(width=2)
     grid.add_column(ratio=1)
     for index, item in enumerate(found):
@@ -449,7 +452,7 @@ def search_view(
     for hit in hits:
         heading = _named(hit.procedure.name, hit.procedure.id)
         parts.append(_hanging("•", heading))
-        grid = Table.grid(padding=(0, 1))
+        grid = _grid()
         grid.add_column(width=3)
         grid.add_column(style=LABEL_STYLE, no_wrap=True, width=13)
         grid.add_column(ratio=1)
@@ -505,7 +508,7 @@ def list_view(groups: Mapping[str, Sequence[Procedure]], styled: bool) -> Render
 
 
 def conditions_view(uses: Sequence[ConditionUse], styled: bool) -> RenderableType:
-    grid = Table.grid(padding=(0, 1))  # one grid for all: far quicker to draw than one each
+    grid = _grid()  # one grid for all: far quicker to draw than one each
     grid.add_column(width=3)
     grid.add_column(ratio=1)
     for use in uses:
@@ -576,8 +579,16 @@ def _source_entry(use: SourceUse) -> list[RenderableType]:
     return [_hanging("•", title), _where(source), _hanging("", cited)]
 
 
+def _grid() -> Table:
+    """A borderless grid, its cells one space apart. (rich.table is imported only
+    when a grid is drawn: a card and a comparison draw none.)"""
+    from rich.table import Table
+
+    return Table.grid(padding=(0, 1))
+
+
 def _hanging(mark: str, text: Text) -> RenderableType:
-    grid = Table.grid(padding=(0, 1))
+    grid = _grid()
     grid.add_column(width=3)
     grid.add_column(ratio=1)
     grid.add_row(Text(mark), text)
