@@ -260,13 +260,21 @@ def main() -> None:
         with overlay.open("w", encoding="utf-8") as out:
             subprocess.run([PYTHON, str(BENCH / "synthetic.py"), str(options.size)], stdout=out)
         # The floor: libyaml alone turning the same file into events (the index budget is 3x).
+        # Each is timed three times and the quickest kept, the build from an empty cache
+        # each time, so that one slow moment of a shared machine weighs on neither.
         parse = [PYTHON, "-c", PARSE_ONLY, str(overlay)]
         parsed = min(run_once(parse, env)[0] for _ in range(3))
-        start = time.perf_counter()
-        first = run_once([*PAINREF, "--catalog", str(overlay), "show", "kyphoplasty"], env)
-        build = time.perf_counter() - start
-        if first[2] != 0:
-            raise SystemExit(f"the first run on the synthetic catalog exited with {first[2]}")
+        builds: list[tuple[float, float]] = []
+        for attempt in range(3):
+            fresh = {**env, "PAINREF_CACHE_DIR": str(work / f"first-run-{attempt}")}
+            argv = [*PAINREF, "--catalog", str(overlay), "show", "kyphoplasty"]
+            seconds, rss, code = run_once(argv, fresh)
+            if code != 0:
+                raise SystemExit(f"the first run on the synthetic catalog exited with {code}")
+            builds.append((seconds, rss))
+        build = min(seconds for seconds, _ in builds)
+        first_rss = max(rss for _, rss in builds)
+        run_once([*PAINREF, "--catalog", str(overlay), "show", "kyphoplasty"], env)  # index it
         on = ["--catalog", str(overlay)]
         scale = [
             Case(
@@ -295,9 +303,10 @@ def main() -> None:
         ]
         base, results = measure(scale, options.runs, env)
         print(f"## Synthetic catalog, {options.size:,} procedures as an overlay\n")
-        within = build <= 3 * parsed and first[1] <= 250
-        print(f"first run, building the index: {build:.1f} s, {build / parsed:.1f}x "
-              f"libyaml's parse alone ({parsed:.1f} s; budget 3x), peak RSS {first[1]:.0f} MiB "
+        within = build <= 3 * parsed and first_rss <= 250
+        print(f"first run, building the index (quickest of 3): {build:.1f} s, "
+              f"{build / parsed:.1f}x libyaml's parse alone ({parsed:.1f} s; budget 3x), "
+              f"peak RSS {first_rss:.0f} MiB "
               f"(budget 250 MiB): {'within budget' if within else 'OVER BUDGET'}\n")  # fmt: skip
         print(table(base, results))
         if options.naive_at_size:

@@ -1,3 +1,3 @@
 """painref: an offline reference for interventional pain-management procedures."""
 
-__version__ = "0.4.0"
+__version__ = "0.4.1"

@@ -248,3 +248,41 @@ def test_the_bytes_check_for_characters_yaml_refuses_matches_the_text_check() ->
     for point in points:
         text = f"ab{chr(point)}cd"
         assert _unreadable_utf8(text.encode()) == bool(_NOT_YAML.search(text)), hex(point)
+
+
+WHITESPACE = [
+    " lead",
+    "trail ",
+    "two  spaces",
+    "tab\there",
+    "no\u00a0break",
+    "line\u2028sep",
+    "plain",
+]
+
+
+def test_text_is_stored_with_single_spaces_whatever_whitespace_it_was_written_with(
+    tmp_path: Path,
+) -> None:
+    """Any run of whitespace in catalog text reads as one space, and none leads or
+    trails, in a single fact, a list of facts and a list of words alike."""
+    texts = [text.replace("\t", "\\t").replace("\u2028", "\\u2028") for text in WHITESPACE]
+    quoted = [f'"{text}"' for text in texts]
+    facts = ", ".join(f"{{text: {text}, sources: [umm-ir]}}" for text in quoted)
+    overlay = tmp_path / "spaces.yaml"
+    overlay.write_text(
+        "version: 1\nprocedures:\n  - id: spacing\n    name: Spacing\n"
+        "    category: nerve-block\n    purpose: [diagnostic]\n"
+        f"    medications: [{', '.join(quoted)}]\n"
+        "    cite: {purpose: [umm-ir], medications: [umm-ir]}\n"
+        f"    summary: {{text: {quoted[2]}, sources: [umm-ir]}}\n"
+        f"    risks: [{facts}]\n",
+        encoding="utf-8",
+    )
+    catalog = merge([read_layer(MINI), read_layer(overlay)])
+    procedure = catalog.procedures["spacing"]
+    expected = [" ".join(text.split()) for text in WHITESPACE]
+    assert expected == ["lead", "trail", "two spaces", "tab here", "no break", "line sep", "plain"]
+    assert list(procedure.medications) == expected
+    assert [fact.text for fact in procedure.risks] == expected
+    assert procedure.summary is not None and procedure.summary.text == "two spaces"

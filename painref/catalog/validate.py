@@ -369,6 +369,10 @@ class _Checker:
         return tuple(kept)
 
     def texts(self, value: Any, path: PathKey) -> tuple[str, ...]:
+        if value.__class__ is list:  # the usual list: every text with nothing to report
+            usual = [_usual_text(item) for item in value]
+            if None not in usual:
+                return tuple(usual)  # type: ignore[arg-type]
         return self.items(value, path, self.text)
 
     def vocab(self, allowed: Mapping[str, str], what: str) -> Callable[[Any, PathKey], str | None]:
@@ -416,18 +420,26 @@ class _Checker:
         except TypeError:  # an item that cannot be hashed: the full checks say so
             return False
 
+    def _usual_fact(self, value: Any) -> Fact | None:
+        """The fact, if it has the usual shape and nothing to report; else None."""
+        if value.__class__ is dict and len(value) == 2 and "sources" in value:
+            cleaned = _usual_text(value.get("text"))
+            if cleaned is not None and self._known_sources(value["sources"]):
+                return Fact(cleaned, tuple(value["sources"]))
+        return None
+
     def fact(self, value: Any, path: PathKey) -> Fact | None:
         if value is None:
             return None
+        usual = self._usual_fact(value)
+        if usual is not None:
+            return usual  # nothing to report: no paths made
         if (
             value.__class__ is dict
             and len(value) == 2
             and value.get("text").__class__ is str
             and "sources" in value
         ):  # the usual shape: no mapping checks to make
-            cleaned = _usual_text(value["text"])
-            if cleaned is not None and self._known_sources(value["sources"]):
-                return Fact(cleaned, tuple(value["sources"]))  # nothing to report: no paths
             text = self.text(value["text"], (*path, "text"))
             sources = self.source_list(value["sources"], (*path, "sources"))
             return None if text is None else Fact(text, sources)
@@ -441,6 +453,10 @@ class _Checker:
         return Fact(text, sources)
 
     def facts(self, value: Any, path: PathKey) -> tuple[Fact, ...]:
+        if value.__class__ is list:  # the usual list: every fact with nothing to report
+            usual = [self._usual_fact(item) for item in value]
+            if None not in usual:
+                return tuple(usual)  # type: ignore[arg-type]
         return self.items(value, path, self.fact)
 
     def minutes(self, value: Any, path: PathKey) -> int | None:
@@ -590,7 +606,15 @@ class _Checker:
 def _usual_text(value: Any) -> str | None:
     """Text that needs no problem reported, cleaned; None for anything else (including
     what must be reported)."""
-    if value.__class__ is str and (value.isprintable() or not UNSAFE.search(value)):
+    if value.__class__ is not str:
+        return None
+    if value.isprintable():
+        # Every whitespace character but the space is unprintable: this text is clean
+        # unless spaces lead, trail or come two together.
+        if value[:1] != " " and value[-1:] != " " and "  " not in value:
+            return value or None
+        return " ".join(value.split()) or None
+    if not UNSAFE.search(value):
         return " ".join(value.split()) or None
     return None
 
