@@ -422,9 +422,13 @@ class _Writer:
         rows = []
         for procedure_id, both in changed:
             (data,) = self.db.execute(read, (procedure_id,)).fetchone()
-            stored = json.loads(data)
-            stored[_RELATED_AT] = both
-            data = encode(stored)
+            own = encode(self.own_links[procedure_id])
+            if _RELATED_LAST and data.endswith(f",{own}]"):  # the links close the array
+                data = f"{data[: -len(own) - 1]}{encode(both)}]"
+            else:
+                stored = json.loads(data)
+                stored[_RELATED_AT] = both
+                data = encode(stored)
             rows.append((data, codec.digest("procedure", procedure_id, data), procedure_id))
         self.db.executemany(
             "UPDATE records SET data = ?, digest = ? WHERE kind = 'procedure' AND id = ?", rows
@@ -433,6 +437,7 @@ class _Writer:
 
 _RECORD_KINDS = ("source", "condition", "procedure", "name", "notice")
 _RELATED_AT = Procedure._fields.index("related")
+_RELATED_LAST = Procedure._fields[-1] == "related"
 
 
 def _write_names(
