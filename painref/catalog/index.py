@@ -355,12 +355,11 @@ class _Writer:
         self.rows: list[tuple[str, str, int, str, bytes]] = []
         # Where each record stands; a record replaced by a later layer keeps its place.
         self.positions: dict[str, dict[str, int]] = {kind: {} for kind in _RECORD_KINDS}
-        # What the name tables and the links need, kept as each record passes.
+        # What the name tables need, kept as each record passes.
         self.called: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             "condition": {},
             "procedure": {},
         }
-        self.own_links: dict[str, tuple[Link, ...]] = {}
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         # First, so that even a build killed half-way leaves a file marked as painref's.
@@ -375,8 +374,6 @@ class _Writer:
         self._add(kind, record.id, positions.setdefault(record.id, len(positions)), record)
         if kind in self.called:
             self.called[kind][record.id] = (record.name, record.aliases)
-        if kind == "procedure":
-            self.own_links[record.id] = record.related
 
     def _add(self, kind: str, record_id: str, position: int, record: Any) -> None:
         data = encode(record)
@@ -394,7 +391,7 @@ class _Writer:
         for position, name in enumerate(merged.names):
             self._add("name", str(position), position, name)
         self._flush()
-        self._link_both_ways(merged.links)
+        self._link_both_ways(merged.stored_links, merged.links)
         summaries = []
         for kind in _RECORD_KINDS:
             overall = codec.running_digest()
@@ -415,20 +412,22 @@ class _Writer:
         )
         db.commit()
 
-    def _link_both_ways(self, links: Mapping[str, tuple[Link, ...]]) -> None:
+    def _link_both_ways(
+        self, stored: Mapping[str, tuple[Link, ...]], links: Mapping[str, tuple[Link, ...]]
+    ) -> None:
         """Give each procedure the inverse of the links stored on others."""
-        changed = [(pid, both) for pid, both in links.items() if both != self.own_links[pid]]
+        changed = [(pid, both) for pid, both in links.items() if both != stored[pid]]
         read = "SELECT data FROM records WHERE kind = 'procedure' AND id = ?"
         rows = []
         for procedure_id, both in changed:
             (data,) = self.db.execute(read, (procedure_id,)).fetchone()
-            own = encode(self.own_links[procedure_id])
+            own = encode(stored[procedure_id])
             if _RELATED_LAST and data.endswith(f",{own}]"):  # the links close the array
                 data = f"{data[: -len(own) - 1]}{encode(both)}]"
             else:
-                stored = json.loads(data)
-                stored[_RELATED_AT] = both
-                data = encode(stored)
+                decoded = json.loads(data)
+                decoded[_RELATED_AT] = both
+                data = encode(decoded)
             rows.append((data, codec.digest("procedure", procedure_id, data), procedure_id))
         self.db.executemany(
             "UPDATE records SET data = ?, digest = ? WHERE kind = 'procedure' AND id = ?", rows

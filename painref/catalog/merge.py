@@ -4,17 +4,13 @@ with the same id; then every reference must resolve and every link be stored onc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from painref.catalog.records import Catalog, Merged
+from painref.catalog.validate import STORED_KINDS, Layer
 from painref.core import vocab
 from painref.core.errors import CatalogError
 from painref.core.model import Link
-
-if TYPE_CHECKING:
-    from painref.catalog.validate import Layer
-
-KINDS = ("sources", "conditions", "procedures", "notices")
 
 
 def merge(layers: Sequence[Layer]) -> Catalog:
@@ -35,9 +31,9 @@ def merge(layers: Sequence[Layer]) -> Catalog:
 def check(layers: Sequence[Layer]) -> Merged:
     """Later layers replace earlier entries with the same id; then check every
     reference, raising CatalogError with every problem of every layer."""
-    owners: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+    owners: dict[str, dict[str, int]] = {kind: {} for kind in STORED_KINDS}
     for at, layer in enumerate(layers):
-        for kind in KINDS:
+        for kind in STORED_KINDS:
             owned = owners[kind]
             for record_id in layer.ids[kind]:
                 owned[record_id] = at  # a replaced id keeps its place, as in a dict
@@ -56,7 +52,7 @@ def check(layers: Sequence[Layer]) -> Merged:
         ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column))
         raise CatalogError(ordered, stopped)
     names = tuple(dict.fromkeys(name for layer in layers for name in layer.names))
-    return Merged(owners, links_both_ways(own_links), names)
+    return Merged(owners, own_links, links_both_ways(own_links), names)
 
 
 def _check_links(

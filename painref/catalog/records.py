@@ -28,7 +28,8 @@ class Merged(NamedTuple):
 
     # Which layer each record comes from, by kind, in the catalog's order.
     owners: dict[str, dict[str, int]]
-    # Every procedure's links, in both directions.
+    # Every procedure's links as its record stores them, and in both directions.
+    stored_links: dict[str, tuple[Link, ...]]
     links: dict[str, tuple[Link, ...]]
     names: tuple[LookupName, ...]
 
